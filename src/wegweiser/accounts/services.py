@@ -1,0 +1,147 @@
+"""User administration by the county administrator, and personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wegweiser.accounts.models import ApiToken, LoginSession, User
+from wegweiser.accounts.roles import ASSIGNABLE_BY_COUNTY_ADMIN, Role
+from wegweiser.audit.services import audit_record
+
+
+def _require_admin_of(actor, user: User | None = None) -> None:
+    if not (actor.is_authenticated and actor.is_county_admin and actor.kreis_id):
+        raise PermissionDenied
+    if user is not None and user.kreis_id != actor.kreis_id:
+        raise Http404
+
+
+def _check_placement(actor, *, role: str, organisation, team) -> None:
+    if role not in ASSIGNABLE_BY_COUNTY_ADMIN:
+        raise ValidationError({"role": _("This role cannot be assigned by the county.")})
+    if organisation is None or organisation.kreis_id != actor.kreis_id:
+        raise ValidationError({"organisation": _("Please choose an organisation of your county.")})
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": _("The team must belong to the chosen organisation.")})
+    if role in (Role.INTEGRATION_MANAGER, Role.TEAM_LEAD) and team is None:
+        raise ValidationError({"team": _("Integration managers and team leads need a team.")})
+
+
+@transaction.atomic
+def user_create(*, actor, email: str, first_name: str, last_name: str, role: str, organisation,
+                team=None, password: str | None = None) -> User:
+    _require_admin_of(actor)
+    _check_placement(actor, role=role, organisation=organisation, team=team)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=role,
+                land_id=actor.land_id, kreis_id=actor.kreis_id, organisation=organisation, team=team)
+    if password:
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="accounts.user.created", obj=user, data={"role": role})
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, role: str, organisation, team, first_name: str, last_name: str) -> User:
+    _require_admin_of(actor, user)
+    _check_placement(actor, role=role, organisation=organisation, team=team)
+    if user.pk == actor.pk and role != user.role:
+        raise ValidationError({"role": _("You cannot change your own role.")})
+    before_role = user.role
+    user.role, user.organisation, user.team = role, organisation, team
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.full_clean(exclude=["password"])
+    user.save()
+    data = {"role": role}
+    if before_role != role:
+        data["previous_role"] = before_role
+        # A new role starts with fresh sessions: old ones carried the old rights.
+        _end_sessions(user)
+    audit_record(actor=actor, action="accounts.user.updated", obj=user, data=data)
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    LoginSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user: User) -> User:
+    """Deactivate a user and end all of their sessions and API tokens at once."""
+    _require_admin_of(actor, user)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = _end_sessions(user)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(actor=actor, action="accounts.user.deactivated", obj=user, data={"sessions_ended": ended})
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor, user: User) -> User:
+    _require_admin_of(actor, user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="accounts.user.reactivated", obj=user)
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
+    """Create a personal token; the raw value is returned once and stored only hashed."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": _("Please name the token (at most 100 characters).")})
+    raw, digest = ApiToken.generate()
+    token = ApiToken(user=actor, name=name, token_hash=digest, hint=raw[:8])
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, action="accounts.api_token.created", obj=token)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk:
+        raise Http404
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="accounts.api_token.revoked", obj=token)
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user behind a raw token, or None. Updates the last-use time."""
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__kreis")
+        .filter(token_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

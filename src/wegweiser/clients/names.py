@@ -1,0 +1,74 @@
+"""Names in any script: Latin transliteration, search tokens and phonetic keys.
+
+Names are stored as entered plus a normalised Latin form and a phonetic key (Kölner Phonetik),
+so that "Müller", "Mueller" and "Muller", or "محمد", "Mohammed" and "Muhammad" find each other
+on PostgreSQL and SQLite alike (plain substring matches on precomputed columns).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import cologne_phonetics
+from anyascii import anyascii
+
+_GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def to_latin(text: str) -> str:
+    """A readable Latin transliteration of a name in any script (Arabic, Cyrillic, ...)."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    return re.sub(r"\s+", " ", anyascii(text)).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case ASCII word tokens; German umlauts yield both forms (ü -> u and ue)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found: list[str] = []
+    for variant in (anyascii(text), anyascii(text.translate(_GERMAN_FOLD))):
+        for token in _NON_ALNUM.split(variant.lower()):
+            if token and token not in found:
+                found.append(token)
+    return found
+
+
+def phonetic_key(token: str) -> str:
+    """Kölner Phonetik of one token, squeezed: vowels dropped and repeats collapsed, so that
+    transliterations with and without vowels ("Mohammed", "mhmd") meet."""
+    if not token:
+        return ""
+    encoded = cologne_phonetics.encode(token)
+    code = "".join(part[1] for part in encoded).replace("0", "")
+    squeezed = re.sub(r"(.)\1+", r"\1", code)
+    return squeezed or "0"
+
+
+def search_columns(*names: str) -> tuple[str, str]:
+    """The two search columns for a person: ``" tok1 tok2 "`` and ``" key1 key2 "``."""
+    toks: list[str] = []
+    for name in names:
+        for token in tokens(name):
+            if token not in toks:
+                toks.append(token)
+    keys: list[str] = []
+    for token in toks:
+        if token.isdigit():
+            continue
+        key = phonetic_key(token)
+        if key not in keys:
+            keys.append(key)
+    return " " + " ".join(toks) + " ", " " + " ".join(keys) + " "
+
+
+def query_terms(query: str) -> list[tuple[str, str]]:
+    """For a search query: per word the normalised token and its phonetic key."""
+    terms = []
+    for word in re.split(r"\s+", unicodedata.normalize("NFKC", query or "").strip()):
+        word_tokens = tokens(word)
+        if not word_tokens:
+            continue
+        token = word_tokens[0]
+        terms.append((token, phonetic_key(token) if not token.isdigit() else ""))
+    return terms

@@ -1,0 +1,77 @@
+"""Who may see and change which case file. The one place for the object rules of case work;
+selectors use the Q objects for lists, services and views use the predicates for one object.
+
+- Integration manager: own caseload plus cases of the own team that are shared with the team.
+- Team lead: every case of the own team (and own caseload).
+- County coordination: county-wide lists without content; opens a file only with a recorded
+  reason (``CaseAccessReason``), each opening logged.
+- Every other role (state, administrators, volunteers, ...): no case content at all.
+A case outside what a user may list answers 404, exactly like a case of another Kreis.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db.models import Q
+from django.utils import timezone
+
+from wegweiser.accounts.roles import Role
+
+NOTHING = Q(pk__in=[])
+
+
+class Access(enum.Enum):
+    NONE = "none"  # not visible: 404
+    NEEDS_REASON = "needs_reason"  # visible in lists; content after a recorded reason
+    CONTENT = "content"  # may read the file
+    EDIT = "edit"  # may read and change it
+
+
+def casework_q(user, prefix: str = "") -> Q:
+    """Cases whose content the user sees by role (without a recorded reason)."""
+    if not user.is_authenticated or not user.kreis_id:
+        return NOTHING
+    p = prefix
+    if user.role == Role.INTEGRATION_MANAGER:
+        scope = Q(**{f"{p}responsible_id": user.pk})
+        if user.team_id:
+            scope |= Q(**{f"{p}team_id": user.team_id, f"{p}shared_with_team": True})
+    elif user.role == Role.TEAM_LEAD:
+        scope = Q(**{f"{p}responsible_id": user.pk})
+        if user.team_id:
+            scope |= Q(**{f"{p}team_id": user.team_id})
+    else:
+        return NOTHING
+    return Q(**{f"{p}kreis_id": user.kreis_id}) & scope
+
+
+def listable_q(user, prefix: str = "") -> Q:
+    """Cases the user may see in lists (county coordination: the whole Kreis, no content)."""
+    if user.is_authenticated and user.kreis_id and user.has_county_overview:
+        return Q(**{f"{prefix}kreis_id": user.kreis_id})
+    return casework_q(user, prefix)
+
+
+def case_access(user, case) -> Access:
+    if not user.is_authenticated or case.kreis_id != user.kreis_id:
+        return Access.NONE
+    if user.role == Role.INTEGRATION_MANAGER:
+        if case.responsible_id == user.pk or (
+            user.team_id and case.team_id == user.team_id and case.shared_with_team
+        ):
+            return Access.EDIT
+        return Access.NONE
+    if user.role == Role.TEAM_LEAD:
+        if case.responsible_id == user.pk or (user.team_id and case.team_id == user.team_id):
+            return Access.EDIT
+        return Access.NONE
+    if user.has_county_overview:
+        if case.access_reasons.filter(user=user, valid_until__gt=timezone.now()).exists():
+            return Access.CONTENT
+        return Access.NEEDS_REASON
+    return Access.NONE
+
+
+def can_create_cases(user) -> bool:
+    return user.is_authenticated and bool(user.kreis_id) and user.does_casework

@@ -1,0 +1,155 @@
+"""Every read of case work data. List selectors take ``user=`` and return only what that user
+may see (tenant and role filtering live here, via clients.rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from wegweiser.clients import rules
+from wegweiser.clients.models import Case, Client, Consent
+from wegweiser.clients.names import query_terms
+
+CASE_NUMBER_RE = re.compile(r"^\d{4}-\d{1,6}$")
+DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def _cases(user) -> QuerySet[Case]:
+    return Case.objects.filter(rules.listable_q(user)).select_related(
+        "client", "responsible", "team", "organisation"
+    )
+
+
+def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
+    qs = _cases(user)
+    if status == "open":
+        qs = qs.filter(closed_on__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(closed_on__isnull=False)
+    if query:
+        qs = qs.filter(search_q(user, query))
+    return qs.annotate(has_consent=_active_consent_exists()).order_by("client__family_name_latin", "client__given_names_latin", "pk")
+
+
+def _active_consent_exists():
+    return Exists(
+        Consent.objects.filter(
+            client_id=OuterRef("client_id"), withdrawn_on__isnull=True, covers_processing=True
+        )
+    )
+
+
+def search_q(user, query: str) -> Q:
+    """Search by case number, date of birth (dd.mm.yyyy or year) or name in any spelling.
+    County coordination sees no names and can search by case number only."""
+    query = query.strip()
+    if CASE_NUMBER_RE.match(query):
+        return Q(number=query)
+    if not user.does_casework:
+        return Q(number=query)
+    match = DATE_RE.match(query)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return rules.NOTHING
+        return Q(client__birth_date=date) | Q(client__birth_date__isnull=True, client__birth_year=year)
+    if query.isdigit() and len(query) == 4:
+        return Q(client__birth_year=int(query))
+    condition = Q()
+    terms = query_terms(query)
+    if not terms:
+        return rules.NOTHING
+    for token, key in terms:
+        term_q = Q(client__name_tokens__contains=f" {token}")
+        if key and len(token) >= 3:
+            term_q |= Q(client__name_phonetic__contains=f" {key} ")
+        condition &= term_q
+    return condition
+
+
+def case_get(*, user, uuid) -> tuple[Case, rules.Access]:
+    """The case with this id if the user may see it at all (else 404, as for a foreign Kreis)."""
+    try:
+        case = Case.objects.select_related(
+            "client", "client__household", "client__municipality", "responsible", "team",
+            "organisation", "kreis",
+        ).get(uuid=uuid, kreis_id=user.kreis_id)
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    access = rules.case_access(user, case)
+    if access is rules.Access.NONE:
+        raise Http404
+    return case, access
+
+
+def client_queryset(user) -> QuerySet[Client]:
+    """Persons whose data the user may read: those with a case in the user's casework scope,
+    and the members of their households."""
+    visible_cases = Case.objects.filter(rules.casework_q(user))
+    return Client.objects.filter(
+        Q(Exists(visible_cases.filter(client_id=OuterRef("pk"))))
+        | Q(household__isnull=False, household_id__in=visible_cases.filter(client__household__isnull=False).values("client__household_id"))
+    ).select_related("household", "municipality")
+
+
+def client_get(*, user, uuid) -> Client:
+    try:
+        return client_queryset(user).get(uuid=uuid, kreis_id=user.kreis_id)
+    except (Client.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def household_members(client: Client) -> list[Client]:
+    if not client.household_id:
+        return [client]
+    return list(Client.objects.filter(household_id=client.household_id).order_by("birth_year", "pk"))
+
+
+def active_consent(client: Client) -> Consent | None:
+    for consent in client.consents.all():
+        if consent.withdrawn_on is None and consent.covers_processing:
+            return consent
+    return None
+
+
+@dataclass
+class Desk:
+    caseload: QuerySet[Case]
+    ending_soon: QuerySet[Case]
+    without_session: QuerySet[Case]
+    caseload_count: int
+    inactivity_weeks: int
+    warning_days: int
+
+
+def desk(*, user, today: dt.date | None = None) -> Desk | None:
+    if not user.kreis_id or not (user.does_casework or user.has_county_overview):
+        return None
+    today = today or timezone.localdate()
+    kreis = user.kreis
+    open_cases = _cases(user).filter(closed_on__isnull=True)
+    if user.does_casework:
+        mine = open_cases.filter(responsible=user) if user.role == "integration_manager" else open_cases
+    else:
+        mine = open_cases
+    warn_until = today + dt.timedelta(days=kreis.period_warning_days)
+    quiet_since = today - dt.timedelta(weeks=kreis.inactivity_weeks)
+    ending = open_cases.filter(period_ends_on__lte=warn_until).order_by("period_ends_on", "pk")
+    quiet = open_cases.filter(
+        Q(last_session_on__lt=quiet_since) | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
+    ).order_by("last_session_on", "pk")
+    return Desk(
+        caseload=mine.annotate(has_consent=_active_consent_exists()).order_by("client__family_name_latin", "pk"),
+        ending_soon=ending,
+        without_session=quiet,
+        caseload_count=mine.count(),
+        inactivity_weeks=kreis.inactivity_weeks,
+        warning_days=kreis.period_warning_days,
+    )

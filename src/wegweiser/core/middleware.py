@@ -1,0 +1,89 @@
+"""Request context, deny-by-default login, idle timeout and second-factor enforcement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from wegweiser.core.context import reset_current_ip, set_current_ip
+
+# Paths a user who must still set up the second factor may use (login, logout, 2FA set-up).
+MFA_SETUP_PREFIXES = ("/konto/", "/static/", "/i18n/", "/healthz", "/api/")
+
+
+def client_ip(request) -> str | None:
+    # Behind a reverse proxy gunicorn is started with --forwarded-allow-ips; REMOTE_ADDR is then set.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_current_ip(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_current_ip(token)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Deny by default: every view needs a logged-in user unless marked ``@login_not_required``
+    (allauth's login views, /healthz). The API authenticates with its own tokens and answers
+    401 as JSON, so it is left to the API."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request, view_func):
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+            return response
+        return super().handle_no_permission(request, view_func)
+
+
+class IdleTimeoutMiddleware:
+    """End the session after the Kreis's idle timeout (default 30 minutes) without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            minutes = settings.WEGWEISER_IDLE_TIMEOUT_MINUTES
+            if user.kreis_id:
+                minutes = user.kreis.idle_timeout_minutes or minutes
+            request.session.set_expiry(minutes * 60)
+        return self.get_response(request)
+
+
+class MfaEnforcementMiddleware:
+    """Where the Kreis enforces a second factor, users of case-file roles must set one up first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(MFA_SETUP_PREFIXES)
+            and user.needs_mfa
+            and not _has_totp(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,38 @@
+"""Reads of counselling sessions (within a case the user may read)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from wegweiser.clients import rules
+from wegweiser.clients.models import Client
+from wegweiser.counselling.models import CounsellingSession
+
+
+def sessions_of_case(case) -> QuerySet[CounsellingSession]:
+    return (
+        CounsellingSession.objects.filter(case=case, kreis_id=case.kreis_id)
+        .select_related("counsellor")
+        .prefetch_related(Prefetch("members_present", queryset=Client.objects.only("pk", "given_names", "family_name")))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def session_list(user) -> QuerySet[CounsellingSession]:
+    """Sessions of every case whose content the user sees by role."""
+    return CounsellingSession.objects.filter(rules.casework_q(user, "case__")).select_related(
+        "case", "counsellor"
+    )
+
+
+def session_get(*, user, uuid) -> CounsellingSession:
+    try:
+        session = CounsellingSession.objects.select_related("case", "case__client", "counsellor").get(
+            uuid=uuid, kreis_id=user.kreis_id
+        )
+    except (CounsellingSession.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    if rules.case_access(user, session.case) is rules.Access.NONE:
+        raise Http404
+    return session
