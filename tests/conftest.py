@@ -1,148 +1,135 @@
-"""Project-wide test fixtures (tooling level: browser and axe-core).
-
-App-specific fixtures and factories belong next to the tests that use them.
-
-Note: the settings need ``WEGWEISER_TESTING=1`` in the environment *before* pytest starts
-(pytest-django imports the settings before this file is loaded); ``make test`` sets it.
-"""
+"""Shared fixtures. The healthchecks idiom: Alice owns, Bob shares her team, Charlie is in
+another Kreis. Further roles of Alice's Kreis for the role x URL matrix."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-AXE_PATH = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
-VENDOR_DIR = PROJECT_DIR / "src" / "wegweiser" / "static" / "vendor"
-
-# Playwright's sync API keeps an asyncio loop running in the main thread; without this Django
-# refuses ORM calls made by the test itself (SynchronousOnlyOperation) while a browser is open.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-# Flags for Debian's chromium as root in a sandbox without network (see docs for CI machine).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
-
-
-def _missing(reason: str):
-    """Fail in CI (a missing browser must not hide tests), skip on a developer machine."""
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    """Path of the system chromium (Playwright's own browser download is not used)."""
-    path = os.environ.get("WEGWEISER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        _missing("chromium not found (apt-get install chromium, or run `make test`)")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_executable):
-    """One headless chromium per test process (per xdist worker)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+from tests.factories import (
+    PASSWORD,
+    KreisFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+    make_client,
+    make_session,
+)
+from wegweiser.accounts.roles import Role
+from wegweiser.organisations.models import Land, Organisation
 
 
 @pytest.fixture
-def browser_context(browser, live_server):
-    """A fresh browser context (own cookies) pointed at the live test server."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(10_000)
-    try:
-        yield context
-    finally:
-        context.close()
+def password():
+    return PASSWORD
 
 
 @pytest.fixture
-def page(browser_context):
-    """A page in a fresh context; ``page.goto("/...")`` resolves against the live server."""
-    page = browser_context.new_page()
-    try:
-        yield page
-    finally:
-        page.close()
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core's source, installed by ``npm ci`` (``make static``)."""
-    if not AXE_PATH.is_file():
-        _missing(f"{AXE_PATH.relative_to(PROJECT_DIR)} missing (run `make static`)")
-    return AXE_PATH.read_text(encoding="utf-8")
+def kreis(db):
+    return KreisFactory(name="Landkreis Sigmaringen", short_name="Sigmaringen", ags="08437")
 
 
 @pytest.fixture
-def axe(axe_source):
-    """Return ``run(page, context=None, options=None) -> list[violation]`` for axe-core.
-
-    axe is injected with ``page.evaluate`` (not a <script> tag), so the page's CSP does not
-    block it. By default only WCAG 2.x A/AA rules are checked.
-    """
-
-    def run(page, context=None, options=None) -> list[dict]:
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.evaluate(axe_source)
-        opts = options or {
-            "runOnly": {
-                "type": "tag",
-                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-            }
-        }
-        result = page.evaluate(
-            "([ctx, opts]) => window.axe.run(ctx || document, opts)", [context, opts]
-        )
-        return result["violations"]
-
-    return run
+def other_kreis(db):
+    return KreisFactory(name="Zollernalbkreis", short_name="Zollernalbkreis", ags="08417")
 
 
 @pytest.fixture
-def assert_accessible(axe):
-    """``assert_accessible(page)`` fails with a readable list of axe-core violations."""
-
-    def check(page, context=None, options=None) -> None:
-        violations = axe(page, context, options)
-        report = _format_axe_violations(violations)
-        assert not violations, f"axe-core violations on {page.url}:\n{report}"
-
-    return check
+def office(kreis):
+    return OrganisationFactory(kreis=kreis, name="Landratsamt Sigmaringen")
 
 
-def _format_axe_violations(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v.get('impact')}): {v['help']}")
-        for node in v.get("nodes", [])[:5]:
-            lines.append(f"    {', '.join(map(str, node.get('target', [])))}")
-    return "\n".join(lines)
+@pytest.fixture
+def team(office):
+    return TeamFactory(organisation=office, name="Integrationsmanagement Nord")
+
+
+@pytest.fixture
+def other_team(office):
+    return TeamFactory(organisation=office, name="Integrationsmanagement Süd")
+
+
+@pytest.fixture
+def alice(team):
+    return UserFactory(email="alice@example.org", first_name="Alice", last_name="Arslan", team=team)
+
+
+@pytest.fixture
+def bob(team):
+    return UserFactory(email="bob@example.org", first_name="Bob", last_name="Bauer", team=team)
+
+
+@pytest.fixture
+def dora(other_team):
+    """Same Kreis, other team: sees nothing of Alice's cases."""
+    return UserFactory(email="dora@example.org", first_name="Dora", last_name="Demir", team=other_team)
+
+
+@pytest.fixture
+def charlie(other_kreis):
+    """Integration manager of another Kreis: every object of Alice's Kreis answers 404."""
+    team = TeamFactory(organisation=OrganisationFactory(kreis=other_kreis, name="LRA Zollernalb"))
+    return UserFactory(email="charlie@example.org", first_name="Charlie", last_name="Christ", team=team)
+
+
+@pytest.fixture
+def lead(team):
+    return UserFactory(email="lead@example.org", first_name="Lena", last_name="Lang", team=team, role=Role.TEAM_LEAD)
+
+
+@pytest.fixture
+def coordinator(office):
+    return UserFactory(email="koord@example.org", first_name="Karl", last_name="Koch", team=None,
+                       organisation=office, role=Role.COUNTY_COORDINATOR)
+
+
+@pytest.fixture
+def county_admin(office):
+    return UserFactory(email="admin@example.org", first_name="Anna", last_name="Admin", team=None,
+                       organisation=office, role=Role.COUNTY_ADMIN)
+
+
+@pytest.fixture
+def dpo(office):
+    return UserFactory(email="dsb@example.org", first_name="Daniel", last_name="Datenschutz", team=None,
+                       organisation=office, role=Role.DATA_PROTECTION_OFFICER)
+
+
+@pytest.fixture
+def volunteer_coordinator(office):
+    return UserFactory(email="ehrenamt@example.org", team=None, organisation=office,
+                       role=Role.VOLUNTEER_COORDINATOR)
+
+
+@pytest.fixture
+def volunteer(office):
+    return UserFactory(email="lotsin@example.org", team=None, organisation=office, role=Role.VOLUNTEER)
+
+
+@pytest.fixture
+def state_officer(kreis):
+    land = Land.objects.get(code="BW")
+    rp = Organisation.objects.create(land=land, kind=Organisation.Kind.STATE_AUTHORITY,
+                                     name="Regierungspräsidium Stuttgart, Referat 15.2")
+    return UserFactory(email="rp@example.org", team=None, organisation=rp, kreis=None, land=land,
+                       role=Role.STATE_FUNDING_OFFICER)
+
+
+@pytest.fixture
+def client_amina(alice):
+    """Alice's client with an open case."""
+    return make_client(alice)
+
+
+@pytest.fixture
+def case(client_amina):
+    return client_amina.cases.get()
+
+
+@pytest.fixture
+def session(alice, case):
+    return make_session(alice, case)
+
+
+def login(django_client, user):
+    django_client.force_login(user)
+    return django_client

@@ -1,0 +1,45 @@
+"""Search by name finds a person whatever the spelling: umlauts, transliterations, variants."""
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import make_client
+from wegweiser.clients.selectors import case_list
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "query"),
+    [
+        ("Jürgen", "Müller", "Mueller"),
+        ("Jürgen", "Müller", "muller"),
+        ("Jürgen", "Müller", "jürgen müller"),
+        ("محمد", "الحسن", "Mohammed"),
+        ("Muhammad", "Hassan", "Mohamed"),
+        ("Олександр", "Шевченко", "Oleksandr"),
+        ("Олександр", "Шевченко", "Schewtschenko"),
+        ("Łukasz", "Żółć", "Lukasz"),
+        ("Ahmad", "Rahimi", "Ahmed"),
+    ],
+)
+def test_name_variants_find_the_person(alice, given, family, query):
+    make_client(alice, given_names=given, family_name=family)
+    make_client(alice, given_names="Maria", family_name="Schmidt", birth_date=dt.date(1985, 1, 1))
+    found = [c.client.given_names for c in case_list(alice, query=query)]
+    assert found == [given]
+
+
+def test_search_by_birth_date_and_case_number(alice):
+    amina = make_client(alice, birth_date=dt.date(1990, 5, 17))
+    make_client(alice, given_names="Omar", family_name="Haddad", birth_date=dt.date(2010, 2, 3))
+    assert [c.client for c in case_list(alice, query="17.05.1990")] == [amina]
+    number = amina.cases.get().number
+    assert [c.client for c in case_list(alice, query=number)] == [amina]
+
+
+def test_search_stays_within_what_the_user_may_see(alice, charlie, dora):
+    make_client(alice, given_names="Amina", family_name="Haddad")
+    make_client(charlie, given_names="Amina", family_name="Haddad")
+    assert len(case_list(alice, query="Haddad")) == 1
+    assert len(case_list(charlie, query="Haddad")) == 1
+    assert len(case_list(dora, query="Haddad")) == 0
