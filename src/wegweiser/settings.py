@@ -226,3 +226,4 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+FORM_RENDERER = "wegweiser.core.forms.KernFormRenderer"

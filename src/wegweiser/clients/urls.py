@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wegweiser.clients import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("faelle/", views.case_list, name="case_list"),
+    path("klienten/neu/", views.client_create, name="client_create"),
+    path("faelle/<uuid:uuid>/", views.case_detail, name="case_detail"),
+    path("faelle/<uuid:uuid>/verlauf/", views.case_timeline, name="case_timeline"),
+    path("faelle/<uuid:uuid>/person/", views.client_update, name="client_update"),
+    path("faelle/<uuid:uuid>/bearbeiten/", views.case_update, name="case_update"),
+    path("faelle/<uuid:uuid>/abschliessen/", views.case_close, name="case_close"),
+    path("faelle/<uuid:uuid>/einwilligung/", views.consent_create, name="consent_create"),
+    path("faelle/<uuid:uuid>/einwilligung/<uuid:consent_uuid>/widerruf/", views.consent_withdraw, name="consent_withdraw"),
+]

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wegweiser.core import views
+
+app_name = "core"
+
+urlpatterns = [path("", views.desk, name="desk")]

@@ -1,6 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 @login_not_required
@@ -12,3 +15,25 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def desk(request):
+    from wegweiser.clients.selectors import desk as desk_selector
+
+    user = request.user
+    context = {"nav": "desk", "desk": desk_selector(user=user)}
+    if user.is_state_user:
+        from wegweiser.organisations.models import Kreis
+
+        context["kreise"] = Kreis.objects.filter(land_id=user.land_id).valid_on(timezone.localdate())
+    return render(request, "core/desk.html", context)
+
+
+def not_found(request, exception=None):
+    return render(request, "core/error.html", {"status": 404, "title": _("Page not found"),
+                  "text": _("The page does not exist or you do not have access to it.")}, status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "core/error.html", {"status": 403, "title": _("No permission"),
+                  "text": _("Your role does not permit this action.")}, status=403)

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wegweiser.counselling import views
+
+app_name = "counselling"
+
+urlpatterns = [
+    path("faelle/<uuid:uuid>/gespraeche/neu/", views.session_create, name="session_create"),
+    path("gespraeche/<uuid:uuid>/", views.session_update, name="session_update"),
+]

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import csv
+
+from allauth.account.decorators import reauthentication_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from wegweiser.audit.forms import AuditFilterForm
+from wegweiser.audit.selectors import audit_log
+from wegweiser.audit.services import audit_record
+from wegweiser.clients.models import Case
+from wegweiser.clients.selectors import search_q
+
+
+def _filtered(request):
+    user = request.user
+    if not user.reads_audit_log:
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, kreis=user.kreis)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"actor": data["actor"], "since": data["since"], "until": data["until"]}
+        if data["person"]:
+            cases = Case.objects.filter(kreis_id=user.kreis_id).filter(_person_q(data["person"]))
+            filters["client_uuids"] = list(cases.values_list("client__uuid", flat=True)[:200])
+    return form, audit_log(user=user, **filters)
+
+
+def _person_q(query: str):
+    """The audit reader looks for a person by name, date of birth or case number (any case of
+    the Kreis: the log is about access, not about case content)."""
+
+    class _Searcher:
+        does_casework = True
+
+    return search_q(_Searcher(), query)
+
+
+def log(request):
+    form, entries = _filtered(request)
+    page = Paginator(entries, 100).get_page(request.GET.get("seite"))
+    return render(request, "audit/log.html", {"form": form, "page": page, "nav": "audit",
+                                              "querystring": request.GET.urlencode()})
+
+
+@reauthentication_required
+def export(request):
+    form, entries = _filtered(request)
+    audit_record(actor=request.user, action="audit.log.exported", data={"filters": request.GET.urlencode()})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="protokoll-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Zeit (UTC)", "Benutzer", "Aktion", "Objekttyp", "Objekt", "Person", "Fall", "IP", "Details"])
+    for e in entries.iterator(chunk_size=2000):
+        writer.writerow([e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_uuid or "",
+                         e.client_uuid or "", e.case_uuid or "", e.ip or "", _safe(e.data)])
+    return response
+
+
+def _safe(data) -> str:
+    """JSON details for CSV; a leading formula character is neutralised (CSV injection)."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False) if data else ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

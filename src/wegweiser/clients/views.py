@@ -1,0 +1,240 @@
+"""Views of the case file: thin, they parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+from wegweiser.audit.selectors import case_timeline_entries
+from wegweiser.clients import rules, selectors, services
+from wegweiser.clients.forms import (
+    AccessReasonForm,
+    CaseCloseForm,
+    CaseForm,
+    ClientCreateForm,
+    ClientForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    SearchForm,
+)
+from wegweiser.clients.models import Household
+from wegweiser.core.errors import ConflictError
+from wegweiser.core.forms import add_service_errors
+from wegweiser.counselling.selectors import sessions_of_case
+
+PAGE_SIZE = 50
+
+
+def case_list(request):
+    user = request.user
+    if not (user.does_casework or user.has_county_overview):
+        raise PermissionDenied
+    form = SearchForm(request.GET or None)
+    query, status = "", "open"
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        status = form.cleaned_data["status"] or "open"
+    page = Paginator(selectors.case_list(user, status=status, query=query), PAGE_SIZE).get_page(request.GET.get("seite"))
+    template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
+    return render(request, template, {"form": form, "page": page, "query": query, "status": status,
+                                      "nav": "cases", "show_names": user.does_casework})
+
+
+def client_create(request):
+    user = request.user
+    if not rules.can_create_cases(user):
+        raise PermissionDenied
+    household = None
+    if request.GET.get("haushalt"):
+        household = _household_or_404(user, request.GET["haushalt"])
+    form = ClientCreateForm(request.POST or None, kreis=user.kreis,
+                            initial={"opened_on": timezone.localdate()})
+    if household is not None:
+        del form.fields["household_label"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                target = household
+                label = form.cleaned_data.get("household_label")
+                if target is None and label:
+                    target = services.household_create(actor=user, label=label)
+                client = services.client_create(actor=user, household=target,
+                                                opened_on=form.cleaned_data["opened_on"],
+                                                **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case file has been created."))
+            return redirect("clients:case_detail", uuid=client.cases.get(closed_on__isnull=True).uuid)
+    return render(request, "clients/client_form.html", {"form": form, "household": household, "nav": "new",
+                                                        "creating": True})
+
+
+def _household_or_404(user, uuid) -> Household:
+    from django.http import Http404
+
+    try:
+        household = Household.objects.get(uuid=uuid, kreis_id=user.kreis_id)
+    except (Household.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    if not selectors.client_queryset(user).filter(household=household).exists():
+        raise Http404
+    return household
+
+
+def case_detail(request, uuid):
+    user = request.user
+    case, access = selectors.case_get(user=user, uuid=uuid)
+    if access is rules.Access.NEEDS_REASON:
+        return _access_reason(request, case)
+    services.case_viewed(actor=user, case=case)
+    client = case.client
+    consents = list(client.consents.all())
+    context = {
+        "case": case, "client": client, "access": access, "can_edit": access is rules.Access.EDIT,
+        "members": selectors.household_members(client),
+        "consent": selectors.active_consent(client), "consents": consents,
+        "sessions": sessions_of_case(case)[:20], "nav": "cases",
+        "period_warning": _period_warning(case),
+    }
+    return render(request, "clients/case_detail.html", context)
+
+
+def _period_warning(case) -> bool:
+    if not case.is_open:
+        return False
+    days_left = (case.period_ends_on - timezone.localdate()).days
+    return days_left <= case.kreis.period_warning_days
+
+
+def _access_reason(request, case):
+    form = AccessReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_access_reason_record(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "clients/access_reason.html", {"case": case, "form": form, "nav": "cases"})
+
+
+def _editable_case(request, uuid):
+    case, access = selectors.case_get(user=request.user, uuid=uuid)
+    if access is not rules.Access.EDIT:
+        raise PermissionDenied
+    return case
+
+
+def client_update(request, uuid):
+    case = _editable_case(request, uuid)
+    client = case.client
+    form = ClientForm(request.POST or None, instance=client, kreis=request.user.kreis)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(actor=request.user, client=client,
+                                   version=form.cleaned_data["version"], **form.service_fields())
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The personal data have been saved."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "clients/client_form.html", {"form": form, "case": case, "nav": "cases"})
+
+
+def case_update(request, uuid):
+    case = _editable_case(request, uuid)
+    initial = {"version": case.version, "responsible": case.responsible, "shared_with_team": case.shared_with_team,
+               "period_years": case.period_years, "extension_reason": case.extension_reason}
+    form = CaseForm(request.POST or None, initial=initial, kreis=request.user.kreis)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.user, case=case, version=form.cleaned_data["version"],
+                                 responsible=form.cleaned_data["responsible"],
+                                 shared_with_team=form.cleaned_data["shared_with_team"],
+                                 period_years=form.cleaned_data["period_years"],
+                                 extension_reason=form.cleaned_data["extension_reason"])
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case has been saved."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "clients/case_form.html", {"form": form, "case": case, "nav": "cases"})
+
+
+def case_close(request, uuid):
+    case = _editable_case(request, uuid)
+    form = CaseCloseForm(request.POST or None, initial={"version": case.version, "closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(actor=request.user, case=case, **form.cleaned_data)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case has been closed."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "clients/case_close.html", {"form": form, "case": case, "nav": "cases"})
+
+
+def consent_create(request, uuid):
+    case = _editable_case(request, uuid)
+    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate(), "covers_processing": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The consent has been recorded."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "clients/consent_form.html", {"form": form, "case": case, "nav": "cases"})
+
+
+def consent_withdraw(request, uuid, consent_uuid):
+    from django.http import Http404
+
+    case = _editable_case(request, uuid)
+    consent = case.client.consents.filter(uuid=consent_uuid).first()
+    if consent is None:
+        raise Http404
+    form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(actor=request.user, case=case, consent=consent, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The withdrawal has been recorded."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "clients/consent_withdraw.html", {"form": form, "case": case, "consent": consent, "nav": "cases"})
+
+
+def case_timeline(request, uuid):
+    user = request.user
+    case, access = selectors.case_get(user=user, uuid=uuid)
+    if access is rules.Access.NEEDS_REASON:
+        return redirect("clients:case_detail", uuid=case.uuid)
+    services.case_viewed(actor=user, case=case, part="timeline")
+    sessions = list(sessions_of_case(case))
+    changes = case_timeline_entries(case)
+    items = [{"kind": "session", "at": s.held_on, "sort": (s.held_on, 1, s.pk), "session": s} for s in sessions]
+    items += [{"kind": "change", "at": timezone.localtime(e.at).date(), "sort": (timezone.localtime(e.at).date(), 0, e.pk), "entry": e}
+              for e in changes]
+    items.sort(key=lambda item: item["sort"], reverse=True)
+    return render(request, "clients/case_timeline.html", {"case": case, "client": case.client, "items": items,
+                                                          "consent": selectors.active_consent(case.client),
+                                                          "can_edit": access is rules.Access.EDIT, "nav": "cases"})
+
+

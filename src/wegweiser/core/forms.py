@@ -1,0 +1,70 @@
+"""Form base: KERN markup for every widget, German date format, version field for locking."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+
+class KernFormRenderer(DjangoTemplates):
+    form_template_name = "includes/form.html"
+    field_template_name = "includes/field.html"
+
+
+def _kern_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "kern-form-check__checkbox"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "kern-form-check__checkbox"
+    if isinstance(widget, forms.RadioSelect):
+        return "kern-form-check__radio"
+    if isinstance(widget, forms.Select):
+        return "kern-form-input__select"
+    return "kern-form-input__input"
+
+
+class KernFormMixin:
+    """Adds KERN classes to widgets, marks invalid fields, renders dates as dd.mm.yyyy."""
+
+    default_renderer = KernFormRenderer
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = _kern_class(widget)
+            if self.is_bound and name in self.errors:
+                css += f" {css}--error"
+                widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if isinstance(field, forms.DateField):
+                widget.format = "%d.%m.%Y"
+                widget.attrs.setdefault("placeholder", "TT.MM.JJJJ")
+                widget.attrs.setdefault("inputmode", "numeric")
+                widget.attrs.setdefault("autocomplete", "off")
+
+
+class Form(KernFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(KernFormMixin, forms.ModelForm):
+    pass
+
+
+def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, help_text=help_text,
+                           widget=forms.DateInput(format="%d.%m.%Y"),
+                           input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+
+
+def add_service_errors(form: forms.BaseForm, exc) -> None:
+    """Put a service's ValidationError beside the fields (unknown fields: above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wegweiser.clients import rules, selectors
+from wegweiser.core.errors import ConflictError
+from wegweiser.core.forms import add_service_errors
+from wegweiser.counselling import services
+from wegweiser.counselling.forms import SessionForm
+from wegweiser.counselling.selectors import session_get
+
+
+def session_create(request, uuid):
+    case, access = selectors.case_get(user=request.user, uuid=uuid)
+    if access is not rules.Access.EDIT:
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, case=case,
+                       initial={"held_on": timezone.localdate(), "channel": "in_person", "duration_minutes": 45})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_record(actor=request.user, case=case, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The session has been recorded."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "counselling/session_form.html", {"form": form, "case": case, "creating": True,
+                                                             "consent": selectors.active_consent(case.client), "can_edit": True, "nav": "cases"})
+
+
+def session_update(request, uuid):
+    session = session_get(user=request.user, uuid=uuid)
+    case = session.case
+    if rules.case_access(request.user, case) is not rules.Access.EDIT:
+        raise PermissionDenied
+    initial = {name: getattr(session, name) for name in (
+        "held_on", "duration_minutes", "channel", "interpreter_used", "interpreter_language",
+        "fields_of_action", "summary", "confidential_note", "version")}
+    initial["members_present"] = list(session.members_present.all())
+    form = SessionForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.user, session=session, version=form.cleaned_data["version"],
+                                    **form.service_fields())
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The session has been saved."))
+            return redirect("clients:case_detail", uuid=case.uuid)
+    return render(request, "counselling/session_form.html", {"form": form, "case": case, "session": session,
+                                                             "consent": selectors.active_consent(case.client), "can_edit": True, "nav": "cases"})
