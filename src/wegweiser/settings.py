@@ -227,3 +227,8 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 FORM_RENDERER = "wegweiser.core.forms.KernFormRenderer"
+
+# In development and tests whitenoise serves straight from the app folders (no collectstatic).
+TESTING = env_bool("WEGWEISER_TESTING", default=False)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING

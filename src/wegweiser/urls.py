@@ -6,7 +6,6 @@ from wegweiser.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("wegweiser.accounts.urls")),
-    path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("verwaltung/", include("wegweiser.accounts.admin_urls")),

@@ -11,6 +11,7 @@ from wegweiser.accounts import views
 urlpatterns = [
     path("login/", account_views.login, name="account_login"),
     path("logout/", account_views.logout, name="account_logout"),
+    path("inactive/", account_views.account_inactive, name="account_inactive"),
     path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     path("password/change/", account_views.password_change, name="account_change_password"),
     path("2fa/", mfa_views.index, name="mfa_index"),

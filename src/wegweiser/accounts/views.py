@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -62,6 +64,17 @@ def _require_admin(request) -> None:
         raise PermissionDenied
 
 
+def county_admin_required(view):
+    """Checked before re-authentication, so that other roles get 403 and not a password prompt."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        _require_admin(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _user_of_kreis(request, uuid) -> User:
     user = User.objects.filter(uuid=uuid, kreis_id=request.user.kreis_id).select_related("organisation", "team").first()
     if user is None:
@@ -76,6 +89,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"users": users, "nav": "users"})
 
 
+@county_admin_required
 @reauthentication_required
 def user_create(request):
     _require_admin(request)
@@ -91,6 +105,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "nav": "users", "creating": True})
 
 
+@county_admin_required
 @reauthentication_required
 def user_update(request, uuid):
     _require_admin(request)
@@ -110,6 +125,7 @@ def user_update(request, uuid):
 
 
 @require_POST
+@county_admin_required
 @reauthentication_required
 def user_deactivate(request, uuid):
     _require_admin(request)
@@ -124,6 +140,7 @@ def user_deactivate(request, uuid):
 
 
 @require_POST
+@county_admin_required
 @reauthentication_required
 def user_reactivate(request, uuid):
     _require_admin(request)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from functools import wraps
 
 from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import PermissionDenied
@@ -48,6 +49,17 @@ def log(request):
                                               "querystring": request.GET.urlencode()})
 
 
+def _audit_reader_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.reads_audit_log:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_audit_reader_required
 @reauthentication_required
 def export(request):
     form, entries = _filtered(request)
