@@ -85,7 +85,8 @@ def _schema_message(error: dict[str, Any]) -> str:
     if kind in ("literal_error", "enum"):
         expected = ctx.get("expected", "")
         if expected and expected.count(",") < _MAX_LISTED_CHOICES:
-            return f"Unzulässiger Wert. Erlaubt sind: {expected}."
+            allowed = expected.replace("' or '", "' oder '")
+            return f"Unzulässiger Wert. Erlaubt sind: {allowed}."
         return "Unzulässiger Wert."
     template = _SCHEMA_MESSAGES.get(kind)
     if template is None:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from wegweiser.api import queries
 from wegweiser.api.pagination import PageNumber
@@ -18,11 +18,13 @@ class SessionFilter(Schema):
     since: dt.date | None = Field(None, description="Gespräche ab diesem Tag (einschließlich)")
     until: dt.date | None = Field(None, description="Gespräche bis zu diesem Tag (einschließlich)")
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.since and self.until and self.since > self.until:
-            raise ValueError("„since“ darf nicht nach „until“ liegen.")
-        return self
+    @field_validator("until")
+    @classmethod
+    def _not_before_since(cls, until: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        since = info.data.get("since")
+        if since and until and until < since:
+            raise ValueError("„until“ darf nicht vor „since“ liegen.")
+        return until
 
 
 @router.get("/sessions", response={200: list[SessionOut], 401: ErrorOut, 422: ValidationErrorOut},

@@ -171,7 +171,7 @@ class Origin:
     female_family: tuple[N, ...] = ()  # Russian: female forms of the family names
     year_only_share: float = 0.03
     single_parent_weight: float = 20.0
-    single_weight: float = 30.0
+    single_weight: float = 40.0
 
 
 def _n(*pairs: str) -> tuple[N, ...]:
@@ -189,16 +189,22 @@ S = choices.ResidenceStatus
 ORIGINS = [
     Origin(
         "ua", "UA", ("uk", "ru"), "uk",
-        male=_l("Олександр", "Андрій", "Дмитро", "Максим", "Іван", "Богдан", "Тарас", "Артем",
-                "Микола", "Данило"),
-        female=_l("Олена", "Наталія", "Ірина", "Оксана", "Тетяна", "Юлія", "Анастасія", "Софія",
-                  "Марія", "Дарина", "Вікторія", "Людмила"),
-        family=_l("Шевченко", "Бондаренко", "Коваленко", "Ткаченко", "Мельник", "Кравчук",
-                  "Олійник", "Савченко", "Бойко", "Лисенко", "Поліщук", "Гончаренко"),
+        # Latin forms as in Ukrainian passports (national transliteration of 2010).
+        male=_n("Олександр", "Oleksandr", "Андрій", "Andrii", "Дмитро", "Dmytro", "Максим",
+                "Maksym", "Іван", "Ivan", "Богдан", "Bohdan", "Тарас", "Taras", "Артем", "Artem",
+                "Микола", "Mykola", "Данило", "Danylo"),
+        female=_n("Олена", "Olena", "Наталія", "Nataliia", "Ірина", "Iryna", "Оксана", "Oksana",
+                  "Тетяна", "Tetiana", "Юлія", "Yuliia", "Анастасія", "Anastasiia", "Софія",
+                  "Sofiia", "Марія", "Mariia", "Дарина", "Daryna", "Вікторія", "Viktoriia",
+                  "Людмила", "Liudmyla"),
+        family=_n("Шевченко", "Shevchenko", "Бондаренко", "Bondarenko", "Коваленко", "Kovalenko",
+                  "Ткаченко", "Tkachenko", "Мельник", "Melnyk", "Кравчук", "Kravchuk", "Олійник",
+                  "Oliinyk", "Савченко", "Savchenko", "Бойко", "Boiko", "Лисенко", "Lysenko",
+                  "Поліщук", "Polishchuk", "Гончаренко", "Honcharenko"),
         arrival=((D(2022, 3, 1), D(2022, 12, 31), 6), (D(2023, 1, 1), D(2025, 12, 31), 3),
                  (D(2026, 1, 1), D(2026, 10, 31), 1)),
         status=((S.ERLAUBNIS_24, 92), (S.ERLAUBNIS_OTHER, 5), (S.UNKNOWN, 3)),
-        weight=22, single_parent_weight=45, single_weight=20,
+        weight=22, latin_share=0.6, single_parent_weight=45, single_weight=20,
     ),
     Origin(
         "ua_ru", "UA", ("ru", "uk"), "ru",
@@ -277,7 +283,7 @@ ORIGINS = [
         family=_l("Yıldız", "Şahin", "Öztürk", "Çelik", "Doğan", "Aydın", "Kılıç", "Güneş"),
         arrival=((D(2022, 1, 1), D(2026, 10, 31), 1),),
         status=((S.GESTATTUNG, 60), (S.DULDUNG, 20), (S.ERLAUBNIS_25, 20)),
-        weight=5,
+        weight=7,
     ),
     Origin(
         "tr_ku", "TR", ("kmr", "tr"), "kmr",
@@ -488,12 +494,13 @@ def demo_data_load(*, clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED) -> Dem
             kreis.mfa_required = True
             kreis.save(update_fields=["mfa_required"])
         orgs, teams, municipalities = _ensure_structure(kreis, result)
-        users = _ensure_users(kreis, orgs, teams, result)
+        users, created = _ensure_users(kreis, orgs, teams, result)
         if Client.objects.filter(kreis=kreis).exists():
             result.clients_skipped = True
         elif clients > 0:
             _Generator(random.Random(seed), kreis, users, municipalities, teams, result).run(clients)
-    result.logins = [_login_row(users[u.key], u) for u in DEMO_USERS]
+    result.logins = [_login_row(users[u.key], u, fresh=users[u.key].pk in created)
+                     for u in DEMO_USERS]
     return result
 
 
@@ -527,11 +534,12 @@ def _ensure_structure(kreis: Kreis, result: DemoResult):
     return orgs, teams, municipalities
 
 
-def _ensure_users(kreis: Kreis, orgs, teams, result: DemoResult) -> dict[str, User]:
+def _ensure_users(kreis: Kreis, orgs, teams, result: DemoResult):
     from wegweiser.accounts.services import user_create
 
     existing = {u.email: u for u in User.objects.filter(email__in=[d.email for d in DEMO_USERS])}
     users: dict[str, User] = {}
+    created: set[int] = set()
     admin_spec = DEMO_USERS[0]
     assert admin_spec.role == Role.COUNTY_ADMIN
     for spec in DEMO_USERS:
@@ -558,9 +566,10 @@ def _ensure_users(kreis: Kreis, orgs, teams, result: DemoResult) -> dict[str, Us
                     team=teams[spec.team] if spec.team else None, password=DEMO_PASSWORD,
                 )
             result.created_users += 1
+            created.add(user.pk)
         users[spec.key] = user
         result.created_authenticators += _ensure_mfa(user)
-    return users
+    return users, created
 
 
 def _ensure_mfa(user: User) -> int:
@@ -582,7 +591,7 @@ def _ensure_mfa(user: User) -> int:
     return created
 
 
-def _login_row(user: User, spec: DemoUser) -> DemoLogin:
+def _login_row(user: User, spec: DemoUser, *, fresh: bool) -> DemoLogin:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import decrypt
 
@@ -593,7 +602,8 @@ def _login_row(user: User, spec: DemoUser) -> DemoLogin:
         elif auth.type == Authenticator.Type.RECOVERY_CODES:
             unused = auth.wrap().get_unused_codes()
             code = unused[0] if unused else "(alle verbraucht)"
-    password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else "(geändert)"
+    # Existing logins keep their password; say so if a tester changed it (one Argon2 check).
+    password = DEMO_PASSWORD if fresh or user.check_password(DEMO_PASSWORD) else "(geändert)"
     placement = spec.team or spec.organisation
     return DemoLogin(
         role=spec.role, role_label=ROLE_LABELS_DE[spec.role], email=user.email, password=password,
@@ -694,7 +704,7 @@ class _Generator:
         origin = _weighted(rng, [(o, o.weight) for o in ORIGINS])
         manager = _weighted(rng, self.managers)
         kind = _weighted(rng, [
-            ("single", origin.single_weight), ("couple", 8), ("family", 35),
+            ("single", origin.single_weight), ("couple", 10), ("family", 32),
             ("single_parent", origin.single_parent_weight), ("generations", 4), ("siblings", 3),
         ])
         family = rng.choice(origin.family)
@@ -721,14 +731,14 @@ class _Generator:
             parent_age = rng.randint(24, 48)
             if kind == "single_parent":
                 members.append(person("female" if rng.random() < 0.85 else "male", parent_age))
-                children = rng.randint(1, 3)
+                children = _weighted(rng, [(1, 50), (2, 35), (3, 15)])
             else:
                 father = person("male", parent_age + rng.randint(0, 6))
                 wife_family = family
                 if rng.random() < origin.own_family_name_wife:
                     wife_family = rng.choice([f for f in origin.family if f != family] or [family])
                 members += [father, person("female", parent_age, wife_family)]
-                children = 0 if kind == "couple" else rng.randint(1, 4)
+                children = 0 if kind == "couple" else _weighted(rng, [(1, 35), (2, 35), (3, 20), (4, 10)])
             child_family = family
             if origin.patronymic_children:
                 child_family = members[0].given
@@ -785,7 +795,7 @@ class _Generator:
             )
             # Every adult of the household has a case file, except some partners who are
             # counselled together with the main person.
-            open_case = member.adult and (index == 0 or rng.random() < 0.6)
+            open_case = member.adult and (index == 0 or rng.random() < 0.75)
             member_opened = opened_on if index == 0 else _weekday(
                 min(self.today, opened_on + dt.timedelta(days=rng.randint(0, 10))))
             member.client = self._client_create(
@@ -945,7 +955,7 @@ class _Generator:
             opened = today - dt.timedelta(days=rng.randint(65, 85))
         else:
             # Regular and quiet cases: opened between 2 years 9 months and 3 weeks ago.
-            opened = today - dt.timedelta(days=int(rng.triangular(21, 1000, 250)))
+            opened = today - dt.timedelta(days=int(rng.triangular(21, 1000, 550)))
         if arrival > opened and category in ("regular", "quiet", "recent_closed"):
             opened = min(today - dt.timedelta(days=1), arrival + dt.timedelta(days=rng.randint(14, 60)))
         return _weekday(opened)
@@ -1048,7 +1058,7 @@ class _Generator:
             self.result.sessions += 1
             count += 1
             if main:
-                gap = rng.randint(5, 14) if count < 3 else rng.randint(12, 45)
+                gap = rng.randint(5, 14) if count < 3 else rng.randint(10, 30)
             else:
                 gap = rng.randint(21, 50)
             day = held_on + dt.timedelta(days=gap)

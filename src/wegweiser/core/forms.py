@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 
-class KernFormRenderer(DjangoTemplates):
+class KernFormRenderer(TemplatesSetting):
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
 
