@@ -243,7 +243,9 @@ class SessionCreate(Schema):
     channel: ChannelCode
     interpreter_used: bool = False
     interpreter_language: LanguageOrEmpty = ""
-    fields_of_action: Annotated[list[FieldOfActionCode], Field(max_length=len(choices.FieldOfAction))] = []
+    fields_of_action: Annotated[
+        list[FieldOfActionCode], Field(min_length=1, max_length=len(choices.FieldOfAction))
+    ] = Field(..., description="Handlungsfelder (mindestens eines)")
     summary: _text(SUMMARY_MAX) = ""  # type: ignore[valid-type]
     confidential_note: _text(NOTE_MAX) = Field(  # type: ignore[valid-type]
         "",

@@ -99,13 +99,16 @@ def household_create(*, actor, label: str, street: str = "", postal_code: str = 
 
 
 @transaction.atomic
-def client_create(*, actor, household: Household | None = None, open_case: bool = True,
-                  opened_on: dt.date | None = None, **fields) -> Client:
-    """Create a person (and, by default, their case file with the actor responsible)."""
+def client_create(*, actor, household: Household | None = None, new_household_label: str = "",
+                  open_case: bool = True, opened_on: dt.date | None = None, **fields) -> Client:
+    """Create a person (and, by default, their case file with the actor responsible), either in
+    an existing household the actor may see or in a new one named ``new_household_label``."""
     _require_casework(actor)
     _check_same_kreis(actor, household, fields.get("municipality"))
     if household is not None:
         _require_household_access(actor, household)
+    elif new_household_label:
+        household = household_create(actor=actor, label=new_household_label)
     client = Client(kreis_id=actor.kreis_id, household=household,
                     **{k: v for k, v in fields.items() if k in CLIENT_FIELDS})
     _prepare_client(client)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,14 +58,11 @@ def client_create(request):
         del form.fields["household_label"]
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                target = household
-                label = form.cleaned_data.get("household_label")
-                if target is None and label:
-                    target = services.household_create(actor=user, label=label)
-                client = services.client_create(actor=user, household=target,
-                                                opened_on=form.cleaned_data["opened_on"],
-                                                **form.service_fields())
+            client = services.client_create(
+                actor=user, household=household, opened_on=form.cleaned_data["opened_on"],
+                new_household_label=form.cleaned_data.get("household_label") or "",
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -956,7 +956,7 @@ class _Generator:
         else:
             # Regular and quiet cases: opened between 2 years 9 months and 3 weeks ago.
             opened = today - dt.timedelta(days=int(rng.triangular(21, 1000, 550)))
-        if arrival > opened and category in ("regular", "quiet", "recent_closed"):
+        if arrival > opened and category in ("regular", "quiet"):
             opened = min(today - dt.timedelta(days=1), arrival + dt.timedelta(days=rng.randint(14, 60)))
         return _weekday(opened)
 
@@ -980,7 +980,7 @@ class _Generator:
             closing = (min(closed_on, today), reason)
         elif category == "recent_closed":
             closed_on = _rand_date(rng, main_case.opened_on + dt.timedelta(days=120), today - dt.timedelta(days=5))
-            closing = (closed_on, _weighted(rng, CLOSE_REASONS_RECENT))
+            closing = (min(closed_on, today), _weighted(rng, CLOSE_REASONS_RECENT))
         quiet_since = None
         if category == "quiet":
             quiet_since = today - dt.timedelta(weeks=rng.randint(9, 20))
@@ -1010,8 +1010,8 @@ class _Generator:
                 end = closing[0] if closing else (quiet_since or today)
                 self._sessions(plan, member, end=end, main=index == 0)
             if closing:
-                case_close(actor=plan.manager, case=case, version=None, closed_on=closing[0],
-                           close_reason=closing[1])
+                case_close(actor=plan.manager, case=case, version=None,
+                           closed_on=max(closing[0], case.opened_on), close_reason=closing[1])
                 self.result.closed_cases += 1
 
     # Sessions ----------------------------------------------------------------------------------

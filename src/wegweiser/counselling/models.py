@@ -30,7 +30,7 @@ class CounsellingSession(KreisOwnedModel, VersionedModel):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     interpreter_used = models.BooleanField(_("with interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=5, blank=True)
-    fields_of_action = models.JSONField(_("fields of action"), default=list)
+    fields_of_action = models.JSONField(_("fields of action"), default=list, blank=True)
     summary = models.TextField(
         _("short summary"), max_length=SUMMARY_MAX, blank=True,
         validators=[validate_no_control_characters],

@@ -27,7 +27,7 @@ from wegweiser.counselling.models import (
 
 
 def _validate(*, case: Case, held_on, duration_minutes, channel, interpreter_used,
-              interpreter_language, fields_of_action, confidential_note, members) -> None:
+              interpreter_language, fields_of_action, confidential_note, members, **_ignored) -> None:
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if held_on is None:
