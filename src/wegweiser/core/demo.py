@@ -645,6 +645,11 @@ def _weekday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=max(0, day.weekday() - 4))
 
 
+def _next_weekday(day: dt.date) -> dt.date:
+    """Move a Saturday/Sunday to the Monday after."""
+    return day + dt.timedelta(days=7 - day.weekday()) if day.weekday() > 4 else day
+
+
 def _ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", anyascii(text).lower())
 
@@ -1027,11 +1032,9 @@ class _Generator:
         colleagues = [c for c in self.colleagues.get(plan.manager.team_id, []) if c != plan.manager]
         count = 0
         while True:
-            held_on = _weekday(day)
+            held_on = _next_weekday(day)
             if held_on > end or held_on > self.today:
                 break
-            if held_on < case.opened_on:
-                held_on = case.opened_on
             first = count == 0 and case.opened_on >= window_start
             channel = "in_person" if first else _weighted(rng, CHANNELS)
             low, high = DURATIONS[channel]

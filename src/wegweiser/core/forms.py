@@ -30,18 +30,25 @@ class KernFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
-            css = _kern_class(widget)
-            if self.is_bound and name in self.errors:
-                css += f" {css}--error"
-                widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + _kern_class(widget)).strip()
             if isinstance(field, forms.DateField):
                 widget.format = "%d.%m.%Y"
                 widget.attrs.setdefault("placeholder", "TT.MM.JJJJ")
                 widget.attrs.setdefault("inputmode", "numeric")
                 widget.attrs.setdefault("autocomplete", "off")
+
+
+    def full_clean(self):
+        # Mark invalid fields only after validation (subclasses adjust fields in __init__).
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None:
+                css = _kern_class(field.widget)
+                field.widget.attrs["class"] += f" {css}--error"
+                field.widget.attrs["aria-invalid"] = "true"
 
 
 class Form(KernFormMixin, forms.Form):
