@@ -1061,7 +1061,7 @@ class _Generator:
             self.result.sessions += 1
             count += 1
             if main:
-                gap = rng.randint(5, 14) if count < 3 else rng.randint(10, 30)
+                gap = rng.randint(5, 14) if count < 3 else rng.randint(8, 28)
             else:
                 gap = rng.randint(21, 50)
             day = held_on + dt.timedelta(days=gap)
