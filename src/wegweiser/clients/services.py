@@ -235,6 +235,9 @@ def case_close(*, actor, case: Case, version: int | None, closed_on: dt.date, cl
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
     if closed_on < fresh.opened_on:
         raise ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
+    if fresh.last_session_on and closed_on < fresh.last_session_on:
+        raise ValidationError({"closed_on": _("The closing date cannot be before the last session (%(date)s).")
+                               % {"date": fresh.last_session_on.strftime("%d.%m.%Y")}})
     if close_reason not in choices.CloseReason.values:
         raise ValidationError({"close_reason": _("Please choose a reason for closing.")})
     fresh.closed_on = closed_on

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from wegweiser.accounts.models import User
@@ -33,7 +32,7 @@ from wegweiser.clients import choices
 from wegweiser.clients.models import Case, Client, Household, add_years
 from wegweiser.organisations.models import Kreis, Municipality, Organisation, Team
 
-DEMO_DOMAIN = "demo.wegweiser.de"
+DEMO_DOMAIN = "demo.wegweiser.example"  # reserved TLD: no mail can reach a real domain
 DEMO_PASSWORD = "Wegweiser-Demo-2026!"
 DEMO_SEED = 2026
 DEMO_CLIENTS = 150
@@ -67,38 +66,34 @@ TEAM_CARITAS = "Integrationsmanagement Bad Saulgau/Ostrach"
 TEAM_DIAKONIE = "Integrationsmanagement Pfullendorf/Meßkirch"
 TEAMS = [(LRA, NORD), (LRA, SUED), (CARITAS, TEAM_CARITAS), (DIAKONIE, TEAM_DIAKONIE)]
 
-# The 25 municipalities of the Landkreis: name, postal code, weight (roughly their size) and the
-# team whose integration managers work there.
+# The 25 municipalities of the Landkreis: name, weight (roughly their size) and the team whose
+# integration managers work there.
 MUNICIPALITIES = [
-    ("Sigmaringen", "72488", 16, NORD),
-    ("Sigmaringendorf", "72517", 4, NORD),
-    ("Inzigkofen", "72514", 3, NORD),
-    ("Krauchenwies", "72505", 4, NORD),
-    ("Gammertingen", "72501", 5, NORD),
-    ("Veringenstadt", "72519", 2, NORD),
-    ("Hettingen", "72513", 1, NORD),
-    ("Neufra", "72419", 1, NORD),
-    ("Bingen", "72511", 2, NORD),
-    ("Stetten am kalten Markt", "72510", 4, NORD),
-    ("Schwenningen", "72477", 1, NORD),
-    ("Beuron", "88631", 1, NORD),
-    ("Leibertingen", "88637", 1, NORD),
-    ("Mengen", "88512", 8, SUED),
-    ("Scheer", "72516", 2, SUED),
-    ("Hohentengen", "88367", 3, SUED),
-    ("Herbertingen", "88518", 4, SUED),
-    ("Bad Saulgau", "88348", 14, TEAM_CARITAS),
-    ("Ostrach", "88356", 4, TEAM_CARITAS),
-    ("Pfullendorf", "88630", 10, TEAM_DIAKONIE),
-    ("Meßkirch", "88605", 6, TEAM_DIAKONIE),
-    ("Wald", "88639", 2, TEAM_DIAKONIE),
-    ("Sauldorf", "88605", 1, TEAM_DIAKONIE),
-    ("Illmensee", "88636", 1, TEAM_DIAKONIE),
-    ("Herdwangen-Schönach", "88634", 2, TEAM_DIAKONIE),
-]
-STREETS = [
-    "Hauptstraße", "Bahnhofstraße", "Schulstraße", "Gartenstraße", "Kirchstraße", "Lindenweg",
-    "Mühlweg", "Bergstraße", "Wiesenweg", "Friedhofstraße", "Rosenstraße", "Talstraße",
+    ("Sigmaringen", 16, NORD),
+    ("Sigmaringendorf", 4, NORD),
+    ("Inzigkofen", 3, NORD),
+    ("Krauchenwies", 4, NORD),
+    ("Gammertingen", 5, NORD),
+    ("Veringenstadt", 2, NORD),
+    ("Hettingen", 1, NORD),
+    ("Neufra", 1, NORD),
+    ("Bingen", 2, NORD),
+    ("Stetten am kalten Markt", 4, NORD),
+    ("Schwenningen", 1, NORD),
+    ("Beuron", 1, NORD),
+    ("Leibertingen", 1, NORD),
+    ("Mengen", 8, SUED),
+    ("Scheer", 2, SUED),
+    ("Hohentengen", 3, SUED),
+    ("Herbertingen", 4, SUED),
+    ("Bad Saulgau", 14, TEAM_CARITAS),
+    ("Ostrach", 4, TEAM_CARITAS),
+    ("Pfullendorf", 10, TEAM_DIAKONIE),
+    ("Meßkirch", 6, TEAM_DIAKONIE),
+    ("Wald", 2, TEAM_DIAKONIE),
+    ("Sauldorf", 1, TEAM_DIAKONIE),
+    ("Illmensee", 1, TEAM_DIAKONIE),
+    ("Herdwangen-Schönach", 2, TEAM_DIAKONIE),
 ]
 
 
@@ -124,14 +119,31 @@ DEMO_USERS = [
     DemoUser("im_nord2", "im.nord2", "Tobias", "Reiter", Role.INTEGRATION_MANAGER, LRA, NORD, 0.18),
     DemoUser("lead", "teamleitung", "Petra", "Schäfer", Role.TEAM_LEAD, LRA, NORD, 0.06),
     DemoUser("im_sued", "im.sued", "Aylin", "Demir", Role.INTEGRATION_MANAGER, LRA, SUED, 0.18),
-    DemoUser("im_caritas", "im.caritas", "Jonas", "Weber", Role.INTEGRATION_MANAGER, CARITAS,
-             TEAM_CARITAS, 0.2),
-    DemoUser("im_diakonie", "im.diakonie", "Hanna", "Gruber", Role.INTEGRATION_MANAGER, DIAKONIE,
-             TEAM_DIAKONIE, 0.18),
+    DemoUser(
+        "im_caritas",
+        "im.caritas",
+        "Jonas",
+        "Weber",
+        Role.INTEGRATION_MANAGER,
+        CARITAS,
+        TEAM_CARITAS,
+        0.2,
+    ),
+    DemoUser(
+        "im_diakonie",
+        "im.diakonie",
+        "Hanna",
+        "Gruber",
+        Role.INTEGRATION_MANAGER,
+        DIAKONIE,
+        TEAM_DIAKONIE,
+        0.18,
+    ),
     DemoUser("coordinator", "koordination", "Markus", "Fischer", Role.COUNTY_COORDINATOR, LRA),
     DemoUser("dpo", "datenschutz", "Claudia", "Brenner", Role.DATA_PROTECTION_OFFICER, LRA),
-    DemoUser("volunteer_coordinator", "ehrenamt", "Elke", "Baumann", Role.VOLUNTEER_COORDINATOR,
-             CARITAS),
+    DemoUser(
+        "volunteer_coordinator", "ehrenamt", "Elke", "Baumann", Role.VOLUNTEER_COORDINATOR, CARITAS
+    ),
     DemoUser("volunteer", "lotse", "Samir", "Khalil", Role.VOLUNTEER, CARITAS),
     DemoUser("state", "rp", "Stefan", "Maier", Role.STATE_FUNDING_OFFICER, RP),
 ]
@@ -174,164 +186,187 @@ class Origin:
     single_weight: float = 40.0
 
 
-def _n(*pairs: str) -> tuple[N, ...]:
-    """Pairs of native and Latin spelling, given flat: _n("محمد", "Mohammed", ...)."""
-    return tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+# fmt: off
+def _n(*chunks: str) -> tuple[N, ...]:
+    """Names as written and their conventional Latin spelling: "محمد=Mohammed, أحمد=Ahmad".
+    Without "=" the name is in Latin script and the service fills the Latin column."""
+    names = []
+    for entry in ", ".join(chunks).split(", "):
+        native, _sep, latin = entry.partition("=")
+        names.append((native.strip(), latin.strip()))
+    return tuple(names)
 
 
-def _l(*names: str) -> tuple[N, ...]:
-    """Names in Latin script (the Latin column is filled by the service)."""
-    return tuple((name, "") for name in names)
+def _periods(*spans: tuple[str, str, float]) -> tuple[tuple[dt.date, dt.date, float], ...]:
+    return tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b), w) for a, b, w in spans)
 
 
-D = dt.date
 S = choices.ResidenceStatus
 ORIGINS = [
     Origin(
         "ua", "UA", ("uk", "ru"), "uk",
         # Latin forms as in Ukrainian passports (national transliteration of 2010).
-        male=_n("Олександр", "Oleksandr", "Андрій", "Andrii", "Дмитро", "Dmytro", "Максим",
-                "Maksym", "Іван", "Ivan", "Богдан", "Bohdan", "Тарас", "Taras", "Артем", "Artem",
-                "Микола", "Mykola", "Данило", "Danylo"),
-        female=_n("Олена", "Olena", "Наталія", "Nataliia", "Ірина", "Iryna", "Оксана", "Oksana",
-                  "Тетяна", "Tetiana", "Юлія", "Yuliia", "Анастасія", "Anastasiia", "Софія",
-                  "Sofiia", "Марія", "Mariia", "Дарина", "Daryna", "Вікторія", "Viktoriia",
-                  "Людмила", "Liudmyla"),
-        family=_n("Шевченко", "Shevchenko", "Бондаренко", "Bondarenko", "Коваленко", "Kovalenko",
-                  "Ткаченко", "Tkachenko", "Мельник", "Melnyk", "Кравчук", "Kravchuk", "Олійник",
-                  "Oliinyk", "Савченко", "Savchenko", "Бойко", "Boiko", "Лисенко", "Lysenko",
-                  "Поліщук", "Polishchuk", "Гончаренко", "Honcharenko"),
-        arrival=((D(2022, 3, 1), D(2022, 12, 31), 6), (D(2023, 1, 1), D(2025, 12, 31), 3),
-                 (D(2026, 1, 1), D(2026, 10, 31), 1)),
+        male=_n(
+            "Олександр=Oleksandr, Андрій=Andrii, Дмитро=Dmytro, Максим=Maksym, Іван=Ivan, "
+            "Богдан=Bohdan, Тарас=Taras, Артем=Artem, Микола=Mykola, Данило=Danylo"
+        ),
+        female=_n(
+            "Олена=Olena, Наталія=Nataliia, Ірина=Iryna, Оксана=Oksana, Тетяна=Tetiana, "
+            "Юлія=Yuliia, Анастасія=Anastasiia, Софія=Sofiia, Марія=Mariia, Дарина=Daryna, "
+            "Вікторія=Viktoriia, Людмила=Liudmyla"
+        ),
+        family=_n(
+            "Шевченко=Shevchenko, Бондаренко=Bondarenko, Коваленко=Kovalenko, "
+            "Ткаченко=Tkachenko, Мельник=Melnyk, Кравчук=Kravchuk, Олійник=Oliinyk, "
+            "Савченко=Savchenko, Бойко=Boiko, Лисенко=Lysenko, Поліщук=Polishchuk, "
+            "Гончаренко=Honcharenko"
+        ),
+        arrival=_periods(
+            ("2022-03-01", "2022-12-31", 6), ("2023-01-01", "2025-12-31", 3),
+            ("2026-01-01", "2026-10-31", 1),
+        ),
         status=((S.ERLAUBNIS_24, 92), (S.ERLAUBNIS_OTHER, 5), (S.UNKNOWN, 3)),
         weight=22, latin_share=0.6, single_parent_weight=45, single_weight=20,
     ),
     Origin(
         "ua_ru", "UA", ("ru", "uk"), "ru",
-        male=_l("Сергей", "Алексей", "Владимир", "Николай", "Евгений", "Михаил"),
-        female=_l("Екатерина", "Светлана", "Елена", "Галина", "Анна", "Ольга"),
-        family=_l("Кузнецов", "Морозов", "Волков", "Павлов", "Соколов", "Шмидт"),
-        female_family=_l("Кузнецова", "Морозова", "Волкова", "Павлова", "Соколова", "Шмидт"),
-        arrival=((D(2022, 3, 1), D(2023, 6, 30), 3), (D(2023, 7, 1), D(2025, 12, 31), 1)),
+        male=_n("Сергей, Алексей, Владимир, Николай, Евгений, Михаил"),
+        female=_n("Екатерина, Светлана, Елена, Галина, Анна, Ольга"),
+        family=_n("Кузнецов, Морозов, Волков, Павлов, Соколов, Шмидт"),
+        female_family=_n("Кузнецова, Морозова, Волкова, Павлова, Соколова, Шмидт"),
+        arrival=_periods(("2022-03-01", "2023-06-30", 3), ("2023-07-01", "2025-12-31", 1)),
         status=((S.ERLAUBNIS_24, 95), (S.UNKNOWN, 5)),
         weight=4, single_parent_weight=40,
     ),
     Origin(
         "ua_pl", "UA", ("uk", "pl"), "uk",
-        male=_l("Łukasz", "Wojciech", "Krzysztof", "Stanisław"),
-        female=_l("Małgorzata", "Zofia", "Jadwiga", "Agnieszka"),
-        family=_l("Wiśniewski", "Kowalczyk", "Dąbrowski", "Zieliński"),
-        female_family=_l("Wiśniewska", "Kowalczyk", "Dąbrowska", "Zielińska"),
-        arrival=((D(2022, 3, 1), D(2023, 12, 31), 1),),
+        male=_n("Łukasz, Wojciech, Krzysztof, Stanisław"),
+        female=_n("Małgorzata, Zofia, Jadwiga, Agnieszka"),
+        family=_n("Wiśniewski, Kowalczyk, Dąbrowski, Zieliński"),
+        female_family=_n("Wiśniewska, Kowalczyk, Dąbrowska, Zielińska"),
+        arrival=_periods(("2022-03-01", "2023-12-31", 1)),
         status=((S.ERLAUBNIS_24, 100),),
         weight=1.5, single_parent_weight=40,
     ),
     Origin(
         "sy", "SY", ("ar",), "ar",
-        male=_n("محمد", "Mohammed", "أحمد", "Ahmad", "خالد", "Khaled", "عمر", "Omar", "يوسف",
-                "Youssef", "حسن", "Hassan", "إبراهيم", "Ibrahim", "سامر", "Samer", "طارق", "Tarek",
-                "مصطفى", "Mustafa", "علي", "Ali", "كريم", "Karim"),
-        female=_n("فاطمة", "Fatima", "مريم", "Mariam", "آمنة", "Amina", "رنا", "Rana", "ليلى",
-                  "Leila", "هبة", "Hiba", "نور", "Nour", "سلمى", "Salma", "زينب", "Zainab", "رهف",
-                  "Rahaf", "ياسمين", "Yasmin"),
-        family=_n("الحسن", "Al-Hassan", "الأحمد", "Al-Ahmad", "حداد", "Haddad", "الخطيب",
-                  "Al-Khatib", "العلي", "Al-Ali", "المصري", "Al-Masri", "النجار", "Al-Najjar",
-                  "الشامي", "Al-Shami", "درويش", "Darwish", "قاسم", "Kassem", "الحلبي",
-                  "Al-Halabi", "عيسى", "Issa"),
-        arrival=((D(2015, 6, 1), D(2016, 12, 31), 4), (D(2017, 1, 1), D(2021, 12, 31), 1),
-                 (D(2022, 1, 1), D(2026, 10, 31), 5)),
-        status=((S.ERLAUBNIS_25, 55), (S.GESTATTUNG, 20), (S.NIEDERLASSUNG, 20),
-                (S.ERLAUBNIS_OTHER, 5)),
+        male=_n(
+            "محمد=Mohammed, أحمد=Ahmad, خالد=Khaled, عمر=Omar, يوسف=Youssef, حسن=Hassan, "
+            "إبراهيم=Ibrahim, سامر=Samer, طارق=Tarek, مصطفى=Mustafa, علي=Ali, كريم=Karim"
+        ),
+        female=_n(
+            "فاطمة=Fatima, مريم=Mariam, آمنة=Amina, رنا=Rana, ليلى=Leila, هبة=Hiba, نور=Nour, "
+            "سلمى=Salma, زينب=Zainab, رهف=Rahaf, ياسمين=Yasmin"
+        ),
+        family=_n(
+            "الحسن=Al-Hassan, الأحمد=Al-Ahmad, حداد=Haddad, الخطيب=Al-Khatib, العلي=Al-Ali, "
+            "المصري=Al-Masri, النجار=Al-Najjar, الشامي=Al-Shami, درويش=Darwish, قاسم=Kassem, "
+            "الحلبي=Al-Halabi, عيسى=Issa"
+        ),
+        arrival=_periods(
+            ("2015-06-01", "2016-12-31", 4), ("2017-01-01", "2021-12-31", 1),
+            ("2022-01-01", "2026-10-31", 5),
+        ),
+        status=(
+            (S.ERLAUBNIS_25, 55), (S.GESTATTUNG, 20), (S.NIEDERLASSUNG, 20),
+            (S.ERLAUBNIS_OTHER, 5),
+        ),
         weight=15, latin_share=0.75, own_family_name_wife=0.7,
     ),
     Origin(
         "sy_ku", "SY", ("kmr", "ar"), "kmr",
-        male=_l("Şêrko", "Azad", "Dilovan", "Rêzan", "Berzan", "Welat"),
-        female=_l("Berîvan", "Hêvî", "Rojda", "Nûdem", "Zozan", "Jînda"),
-        family=_l("Xelîl", "Ehmed", "Silêman", "Osman", "Reşîd", "Hesen"),
-        arrival=((D(2015, 6, 1), D(2016, 12, 31), 1), (D(2022, 1, 1), D(2026, 9, 30), 1)),
+        male=_n("Şêrko, Azad, Dilovan, Rêzan, Berzan, Welat"),
+        female=_n("Berîvan, Hêvî, Rojda, Nûdem, Zozan, Jînda"),
+        family=_n("Xelîl, Ehmed, Silêman, Osman, Reşîd, Hesen"),
+        arrival=_periods(("2015-06-01", "2016-12-31", 1), ("2022-01-01", "2026-09-30", 1)),
         status=((S.ERLAUBNIS_25, 60), (S.GESTATTUNG, 25), (S.NIEDERLASSUNG, 15)),
         weight=4,
     ),
     Origin(
         "af", "AF", ("prs",), "prs",
-        male=_n("احمد", "Ahmad", "محمود", "Mahmood", "عبدالله", "Abdullah", "نجیب", "Najib",
-                "فرید", "Farid", "جاوید", "Jawid", "رحیم", "Rahim", "ذبیح الله", "Zabihullah",
-                "مرتضی", "Murtaza", "سهراب", "Sohrab"),
-        female=_n("فرشته", "Fereshta", "زهرا", "Zahra", "مریم", "Maryam", "شبنم", "Shabnam",
-                  "پروانه", "Parwana", "نرگس", "Nargis", "لیلا", "Laila", "ملالی", "Malalai"),
-        family=_n("رحیمی", "Rahimi", "احمدی", "Ahmadi", "حیدری", "Haidari", "محمدی", "Mohammadi",
-                  "نوری", "Noori", "صدیقی", "Sediqi", "کریمی", "Karimi", "هاشمی", "Hashimi"),
-        arrival=((D(2015, 9, 1), D(2016, 12, 31), 3), (D(2021, 8, 15), D(2026, 10, 31), 7)),
-        status=((S.ERLAUBNIS_25, 50), (S.GESTATTUNG, 25), (S.DULDUNG, 15), (S.ERLAUBNIS_OTHER, 10)),
+        male=_n(
+            "احمد=Ahmad, محمود=Mahmood, عبدالله=Abdullah, نجیب=Najib, فرید=Farid, "
+            "جاوید=Jawid, رحیم=Rahim, ذبیح الله=Zabihullah, مرتضی=Murtaza, سهراب=Sohrab"
+        ),
+        female=_n(
+            "فرشته=Fereshta, زهرا=Zahra, مریم=Maryam, شبنم=Shabnam, پروانه=Parwana, "
+            "نرگس=Nargis, لیلا=Laila, ملالی=Malalai"
+        ),
+        family=_n(
+            "رحیمی=Rahimi, احمدی=Ahmadi, حیدری=Haidari, محمدی=Mohammadi, نوری=Noori, "
+            "صدیقی=Sediqi, کریمی=Karimi, هاشمی=Hashimi"
+        ),
+        arrival=_periods(("2015-09-01", "2016-12-31", 3), ("2021-08-15", "2026-10-31", 7)),
+        status=(
+            (S.ERLAUBNIS_25, 50), (S.GESTATTUNG, 25), (S.DULDUNG, 15), (S.ERLAUBNIS_OTHER, 10),
+        ),
         weight=10, latin_share=0.7, own_family_name_wife=0.5, year_only_share=0.35,
     ),
     Origin(
         "af_ps", "AF", ("ps", "prs"), "ps",
-        male=_n("گل احمد", "Gul Ahmad", "شاه ولی", "Shah Wali", "نصیر", "Nasir", "ضیاالحق",
-                "Zia-ul-Haq"),
-        female=_n("ګلالۍ", "Gulalai", "پلوشه", "Palwasha", "زرمینه", "Zarmina", "مینه", "Mina"),
-        family=_n("یوسفزی", "Yousafzai", "پوپل", "Popal", "خروټی", "Kharoti", "وردک", "Wardak"),
-        arrival=((D(2021, 8, 15), D(2026, 6, 30), 1),),
+        male=_n("گل احمد=Gul Ahmad, شاه ولی=Shah Wali, نصیر=Nasir, ضیاالحق=Zia-ul-Haq"),
+        female=_n("ګلالۍ=Gulalai, پلوشه=Palwasha, زرمینه=Zarmina, مینه=Mina"),
+        family=_n("یوسفزی=Yousafzai, پوپل=Popal, خروټی=Kharoti, وردک=Wardak"),
+        arrival=_periods(("2021-08-15", "2026-06-30", 1)),
         status=((S.GESTATTUNG, 40), (S.ERLAUBNIS_25, 40), (S.DULDUNG, 20)),
         weight=3, latin_share=0.9, own_family_name_wife=0.3, year_only_share=0.4,
     ),
     Origin(
         "tr", "TR", ("tr",), "tr",
-        male=_l("Mehmet", "Mustafa", "Hüseyin", "Emre", "Oğuz", "İbrahim", "Çağlar", "Yusuf"),
-        female=_l("Ayşe", "Fatma", "Zeynep", "Elif", "Gülşen", "Şeyma", "Büşra", "Özlem"),
-        family=_l("Yıldız", "Şahin", "Öztürk", "Çelik", "Doğan", "Aydın", "Kılıç", "Güneş"),
-        arrival=((D(2022, 1, 1), D(2026, 10, 31), 1),),
+        male=_n("Mehmet, Mustafa, Hüseyin, Emre, Oğuz, İbrahim, Çağlar, Yusuf"),
+        female=_n("Ayşe, Fatma, Zeynep, Elif, Gülşen, Şeyma, Büşra, Özlem"),
+        family=_n("Yıldız, Şahin, Öztürk, Çelik, Doğan, Aydın, Kılıç, Güneş"),
+        arrival=_periods(("2022-01-01", "2026-10-31", 1)),
         status=((S.GESTATTUNG, 60), (S.DULDUNG, 20), (S.ERLAUBNIS_25, 20)),
         weight=7,
     ),
     Origin(
         "tr_ku", "TR", ("kmr", "tr"), "kmr",
-        male=_l("Şêrko", "Baran", "Rojhat", "Serhat", "Zana"),
-        female=_l("Berfîn", "Rojîn", "Dilan", "Evîn", "Hêlîn"),
-        family=_l("Aslan", "Ekinci", "Tunç", "Kaya", "Demirtaş"),
-        arrival=((D(2022, 6, 1), D(2026, 9, 30), 1),),
+        male=_n("Şêrko, Baran, Rojhat, Serhat, Zana"),
+        female=_n("Berfîn, Rojîn, Dilan, Evîn, Hêlîn"),
+        family=_n("Aslan, Ekinci, Tunç, Kaya, Demirtaş"),
+        arrival=_periods(("2022-06-01", "2026-09-30", 1)),
         status=((S.GESTATTUNG, 60), (S.DULDUNG, 25), (S.ERLAUBNIS_25, 15)),
         weight=2,
     ),
     Origin(
         "er", "ER", ("ti",), "ti",
-        male=_l("Yonas", "Filmon", "Dawit", "Tesfalem", "Merhawi", "Habtom", "Kidane", "Samuel"),
-        female=_l("Senait", "Helen", "Selam", "Mebrat", "Rahwa", "Saba", "Luwam", "Tsega"),
-        family=_l("Tesfay", "Gebremedhin", "Habte", "Berhane", "Tekle", "Weldu", "Ghebreyesus"),
-        arrival=((D(2015, 1, 1), D(2019, 12, 31), 3), (D(2020, 1, 1), D(2025, 12, 31), 1)),
+        male=_n("Yonas, Filmon, Dawit, Tesfalem, Merhawi, Habtom, Kidane, Samuel"),
+        female=_n("Senait, Helen, Selam, Mebrat, Rahwa, Saba, Luwam, Tsega"),
+        family=_n("Tesfay, Gebremedhin, Habte, Berhane, Tekle, Weldu, Ghebreyesus"),
+        arrival=_periods(("2015-01-01", "2019-12-31", 3), ("2020-01-01", "2025-12-31", 1)),
         status=((S.ERLAUBNIS_25, 75), (S.NIEDERLASSUNG, 15), (S.GESTATTUNG, 10)),
         weight=4, patronymic_children=True, own_family_name_wife=1.0, year_only_share=0.3,
     ),
     Origin(
         "ng", "NG", ("en",), "en",
-        male=_l("Chinedu", "Emeka", "Oluwaseun", "Tunde", "Ikenna", "Ibrahim"),
-        female=_l("Blessing", "Ngozi", "Chiamaka", "Funmilayo", "Adaeze", "Aisha"),
-        family=_l("Okafor", "Adeyemi", "Eze", "Okonkwo", "Balogun", "Nwosu", "Bello"),
-        arrival=((D(2016, 1, 1), D(2025, 12, 31), 1),),
+        male=_n("Chinedu, Emeka, Oluwaseun, Tunde, Ikenna, Ibrahim"),
+        female=_n("Blessing, Ngozi, Chiamaka, Funmilayo, Adaeze, Aisha"),
+        family=_n("Okafor, Adeyemi, Eze, Okonkwo, Balogun, Nwosu, Bello"),
+        arrival=_periods(("2016-01-01", "2025-12-31", 1)),
         status=((S.DULDUNG, 50), (S.GESTATTUNG, 40), (S.ERLAUBNIS_OTHER, 10)),
         weight=3,
     ),
     Origin(
         "ge", "GE", ("ka", "ru"), "ka",
-        male=_n("გიორგი", "Giorgi", "დავით", "Davit", "ლევან", "Levan", "ირაკლი", "Irakli"),
-        female=_n("ნინო", "Nino", "თამარ", "Tamar", "მარიამ", "Mariam", "ეკატერინე", "Ekaterine"),
-        family=_n("ბერიძე", "Beridze", "კაპანაძე", "Kapanadze", "გელაშვილი", "Gelashvili",
-                  "მაისურაძე", "Maisuradze"),
-        arrival=((D(2023, 1, 1), D(2026, 10, 31), 1),),
+        male=_n("გიორგი=Giorgi, დავით=Davit, ლევან=Levan, ირაკლი=Irakli"),
+        female=_n("ნინო=Nino, თამარ=Tamar, მარიამ=Mariam, ეკატერინე=Ekaterine"),
+        family=_n("ბერიძე=Beridze, კაპანაძე=Kapanadze, გელაშვილი=Gelashvili, მაისურაძე=Maisuradze"),
+        arrival=_periods(("2023-01-01", "2026-10-31", 1)),
         status=((S.GESTATTUNG, 50), (S.DULDUNG, 50)),
         weight=3,
     ),
     Origin(
         "ir", "IR", ("fa",), "fa",
-        male=_n("رضا", "Reza", "علی", "Ali", "مهدی", "Mehdi", "امیر", "Amir"),
-        female=_n("سارا", "Sara", "نازنین", "Nazanin", "مهسا", "Mahsa", "شیرین", "Shirin"),
-        family=_n("رضایی", "Rezaei", "حسینی", "Hosseini", "موسوی", "Mousavi", "جعفری", "Jafari"),
-        arrival=((D(2019, 1, 1), D(2026, 6, 30), 1),),
+        male=_n("رضا=Reza, علی=Ali, مهدی=Mehdi, امیر=Amir"),
+        female=_n("سارا=Sara, نازنین=Nazanin, مهسا=Mahsa, شیرین=Shirin"),
+        family=_n("رضایی=Rezaei, حسینی=Hosseini, موسوی=Mousavi, جعفری=Jafari"),
+        arrival=_periods(("2019-01-01", "2026-06-30", 1)),
         status=((S.ERLAUBNIS_25, 50), (S.GESTATTUNG, 50)),
         weight=3, latin_share=0.8,
     ),
 ]
+# fmt: on
 # Children born in Germany often get names that work in both languages.
 GERMAN_GIVEN_MALE = ("Elias", "Noah", "Leon", "Adam", "Jonas", "Paul", "Ben", "Emil")
 GERMAN_GIVEN_FEMALE = ("Lina", "Mila", "Emma", "Sophia", "Lea", "Hannah", "Emilia", "Ella")
@@ -414,7 +449,8 @@ SUMMARIES = {
 }
 FIRST_SESSION = "Erstgespräch: Situation, Anliegen und Ziele aufgenommen"
 CONFIDENTIAL_NOTES = [
-    "Deutliche Belastungsreaktion nach Fluchterfahrung; Termin in der Trauma-Sprechstunde vereinbart.",
+    "Deutliche Belastungsreaktion nach Fluchterfahrung; Termin in der Trauma-Sprechstunde "
+    "vereinbart.",
     "Schildert Konflikte in der Familie; Kontakt zur Beratungsstelle angeboten.",
     "Chronische Erkrankung (Diabetes), bei der Arbeitssuche zu berücksichtigen.",
     "Sorge um Angehörige im Herkunftsland, wirkt erschöpft; beim nächsten Termin nachfragen.",
@@ -423,12 +459,18 @@ CONFIDENTIAL_NOTES = [
 ]
 CHANNELS = (("in_person", 60), ("phone", 17), ("email", 8), ("video", 4), ("outreach", 11))
 DURATIONS = {
-    "in_person": (30, 90), "phone": (10, 30), "email": (5, 20), "video": (20, 45),
+    "in_person": (30, 90),
+    "phone": (10, 30),
+    "email": (5, 20),
+    "video": (20, 45),
     "outreach": (45, 120),
 }
 WITNESSES = [
-    "Frau Yılmaz (Sprachmittlerin)", "Herr Karimi (Dolmetscher)", "Frau Becker (Kollegin)",
-    "Herr Osman (Sprachmittler)", "Frau Kravets (Dolmetscherin)",
+    "Frau Yılmaz (Sprachmittlerin)",
+    "Herr Karimi (Dolmetscher)",
+    "Frau Becker (Kollegin)",
+    "Herr Osman (Sprachmittler)",
+    "Frau Kravets (Dolmetscherin)",
 ]
 EXTENSION_REASONS = [
     "Anerkennungsverfahren des Berufsabschlusses (Pflegefachkraft) läuft, B2-Prüfung steht bevor; "
@@ -437,13 +479,18 @@ EXTENSION_REASONS = [
     "Kita-Anmeldung nach der Ankunft nötig.",
 ]
 CLOSE_REASONS_OLD = (
-    (choices.CloseReason.SELF_RELIANT, 40), (choices.CloseReason.PERIOD_ENDED, 25),
-    (choices.CloseReason.MOVED_AWAY, 12), (choices.CloseReason.NO_CONTACT, 10),
-    (choices.CloseReason.HANDED_OVER, 8), (choices.CloseReason.CLIENT_WISH, 5),
+    (choices.CloseReason.SELF_RELIANT, 40),
+    (choices.CloseReason.PERIOD_ENDED, 25),
+    (choices.CloseReason.MOVED_AWAY, 12),
+    (choices.CloseReason.NO_CONTACT, 10),
+    (choices.CloseReason.HANDED_OVER, 8),
+    (choices.CloseReason.CLIENT_WISH, 5),
 )
 CLOSE_REASONS_RECENT = (
-    (choices.CloseReason.MOVED_AWAY, 40), (choices.CloseReason.NO_CONTACT, 25),
-    (choices.CloseReason.HANDED_OVER, 20), (choices.CloseReason.CLIENT_WISH, 15),
+    (choices.CloseReason.MOVED_AWAY, 40),
+    (choices.CloseReason.NO_CONTACT, 25),
+    (choices.CloseReason.HANDED_OVER, 20),
+    (choices.CloseReason.CLIENT_WISH, 15),
 )
 
 
@@ -471,7 +518,6 @@ class DemoResult:
     closed_cases: int = 0
     consents: int = 0
     sessions: int = 0
-    workarounds: list[str] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -498,9 +544,12 @@ def demo_data_load(*, clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED) -> Dem
         if Client.objects.filter(kreis=kreis).exists():
             result.clients_skipped = True
         elif clients > 0:
-            _Generator(random.Random(seed), kreis, users, municipalities, teams, result).run(clients)
-    result.logins = [_login_row(users[u.key], u, fresh=users[u.key].pk in created)
-                     for u in DEMO_USERS]
+            _Generator(random.Random(seed), kreis, users, municipalities, teams, result).run(
+                clients
+            )
+    result.logins = [
+        _login_row(users[u.key], u, fresh=users[u.key].pk in created) for u in DEMO_USERS
+    ]
     return result
 
 
@@ -528,7 +577,7 @@ def _ensure_structure(kreis: Kreis, result: DemoResult):
         )
         result.created_structure += created
     municipalities: dict[str, Municipality] = {}
-    for name, _plz, _weight, _team in MUNICIPALITIES:
+    for name, _weight, _team in MUNICIPALITIES:
         municipalities[name], created = Municipality.objects.get_or_create(kreis=kreis, name=name)
         result.created_structure += created
     return orgs, teams, municipalities
@@ -549,21 +598,34 @@ def _ensure_users(kreis: Kreis, orgs, teams, result: DemoResult):
                 # The first county administrator, and the state's user, cannot be created
                 # through the county's user administration: created directly, logged.
                 user = User(
-                    email=spec.email, first_name=spec.first_name, last_name=spec.last_name,
-                    role=spec.role, land=kreis.land,
+                    email=spec.email,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    role=spec.role,
+                    land=kreis.land,
                     kreis=None if spec.role == Role.STATE_FUNDING_OFFICER else kreis,
                     organisation=orgs[spec.organisation],
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.full_clean(exclude=["password"])
                 user.save()
-                audit_record(actor=None, action="accounts.user.created", obj=user,
-                             kreis=user.kreis, data={"role": spec.role, "via": "load_demo_data"})
+                audit_record(
+                    actor=None,
+                    action="accounts.user.created",
+                    obj=user,
+                    kreis=user.kreis,
+                    data={"role": spec.role, "via": "load_demo_data"},
+                )
             else:
                 user = user_create(
-                    actor=users[admin_spec.key], email=spec.email, first_name=spec.first_name,
-                    last_name=spec.last_name, role=spec.role, organisation=orgs[spec.organisation],
-                    team=teams[spec.team] if spec.team else None, password=DEMO_PASSWORD,
+                    actor=users[admin_spec.key],
+                    email=spec.email,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    role=spec.role,
+                    organisation=orgs[spec.organisation],
+                    team=teams[spec.team] if spec.team else None,
+                    password=DEMO_PASSWORD,
                 )
             result.created_users += 1
             created.add(user.pk)
@@ -606,8 +668,13 @@ def _login_row(user: User, spec: DemoUser, *, fresh: bool) -> DemoLogin:
     password = DEMO_PASSWORD if fresh or user.check_password(DEMO_PASSWORD) else "(geändert)"
     placement = spec.team or spec.organisation
     return DemoLogin(
-        role=spec.role, role_label=ROLE_LABELS_DE[spec.role], email=user.email, password=password,
-        totp_secret=secret, recovery_code=code, placement=placement,
+        role=spec.role,
+        role_label=ROLE_LABELS_DE[spec.role],
+        email=user.email,
+        password=password,
+        totp_secret=secret,
+        recovery_code=code,
+        placement=placement,
     )
 
 
@@ -683,9 +750,9 @@ class _Generator:
         self.result = result
         self.today = timezone.localdate()
         self.managers = [(users[u.key], u.caseload_weight) for u in DEMO_USERS if u.caseload_weight]
-        self.areas: dict[int, list[tuple[str, str, int]]] = {}
-        for name, plz, weight, team_name in MUNICIPALITIES:
-            self.areas.setdefault(teams[team_name].pk, []).append((name, plz, weight))
+        self.areas: dict[int, list[tuple[str, int]]] = {}
+        for name, weight, team_name in MUNICIPALITIES:
+            self.areas.setdefault(teams[team_name].pk, []).append((name, weight))
         self.colleagues: dict[int, list[User]] = {}
         for user, _w in self.managers:
             self.colleagues.setdefault(user.team_id, []).append(user)
@@ -708,10 +775,17 @@ class _Generator:
         rng = self.rng
         origin = _weighted(rng, [(o, o.weight) for o in ORIGINS])
         manager = _weighted(rng, self.managers)
-        kind = _weighted(rng, [
-            ("single", origin.single_weight), ("couple", 10), ("family", 32),
-            ("single_parent", origin.single_parent_weight), ("generations", 4), ("siblings", 3),
-        ])
+        kind = _weighted(
+            rng,
+            [
+                ("single", origin.single_weight),
+                ("couple", 10),
+                ("family", 32),
+                ("single_parent", origin.single_parent_weight),
+                ("generations", 4),
+                ("siblings", 3),
+            ],
+        )
         family = rng.choice(origin.family)
         members: list[_Person] = []
 
@@ -743,25 +817,29 @@ class _Generator:
                 if rng.random() < origin.own_family_name_wife:
                     wife_family = rng.choice([f for f in origin.family if f != family] or [family])
                 members += [father, person("female", parent_age, wife_family)]
-                children = 0 if kind == "couple" else _weighted(rng, [(1, 35), (2, 35), (3, 20), (4, 10)])
+                children = (
+                    0 if kind == "couple" else _weighted(rng, [(1, 35), (2, 35), (3, 20), (4, 10)])
+                )
             child_family = family
             if origin.patronymic_children:
                 child_family = members[0].given
             youngest_parent = min(m.age for m in members)
             for _ in range(children):
                 age = rng.randint(0, min(17, youngest_parent - 18))
-                members.append(person(rng.choice(["male", "female"]), age, child_family, adult=False))
+                members.append(
+                    person(rng.choice(["male", "female"]), age, child_family, adult=False)
+                )
         members = members[:max_size]
         members[0].adult = True
         return _Household(origin=origin, manager=manager, members=members)
 
     def _create_household(self, plan: _Household, number: int) -> None:
-        from wegweiser.clients.services import household_create
+        from wegweiser.clients.services import client_create
 
         rng = self.rng
         origin = plan.origin
         manager = plan.manager
-        municipality_name, plz, _w = _weighted(rng, [(a, a[2]) for a in self.areas[manager.team_id]])
+        municipality_name = _weighted(rng, self.areas[manager.team_id])
         municipality = self.municipalities[municipality_name]
         head = plan.members[0]
         # Conventional Latin spellings are typed for most households; for the others the
@@ -776,13 +854,6 @@ class _Generator:
         while label in self.labels:  # stable and unique: a running number for namesakes
             label, n = f"{base} {n} ({municipality_name})", n + 1
         self.labels.add(label)
-        street = f"{rng.choice(STREETS)} {rng.randint(1, 48)}" if rng.random() < 0.8 else ""
-        household = household_create(
-            actor=manager, label=label, street=street, postal_code=plz if street else "",
-            municipality=municipality,
-        )
-        plan.obj = household
-        self.result.households += 1
 
         arrival = self._arrival(origin)
         category = self._case_category(number)
@@ -794,51 +865,54 @@ class _Generator:
         accommodation, accommodation_since = self._accommodation(origin, arrival)
         for index, member in enumerate(plan.members):
             fields = self._client_fields(
-                origin, member, arrival=arrival, status=status, latin_typed=latin_typed,
-                municipality=municipality, accommodation=accommodation,
+                origin,
+                member,
+                arrival=arrival,
+                status=status,
+                latin_typed=latin_typed,
+                municipality=municipality,
+                accommodation=accommodation,
                 accommodation_since=accommodation_since,
             )
             # Every adult of the household has a case file, except some partners who are
             # counselled together with the main person.
             open_case = member.adult and (index == 0 or rng.random() < 0.75)
-            member_opened = opened_on if index == 0 else _weekday(
-                min(self.today, opened_on + dt.timedelta(days=rng.randint(0, 10))))
-            member.client = self._client_create(
-                actor=manager, household=household, open_case=open_case,
-                opened_on=member_opened, **fields,
+            member_opened = (
+                opened_on
+                if index == 0
+                else _weekday(min(self.today, opened_on + dt.timedelta(days=rng.randint(0, 10))))
             )
+            # The first person opens the household (created by client_create, as in the form),
+            # the others join it.
+            member.client = client_create(
+                actor=manager,
+                household=plan.obj,
+                new_household_label="" if plan.obj else label,
+                open_case=open_case,
+                opened_on=member_opened,
+                **fields,
+            )
+            if plan.obj is None:
+                plan.obj = member.client.household
+                self.result.households += 1
             self.result.clients += 1
             if open_case:
                 member.case = member.client.cases.get()
                 self.result.cases += 1
         self._case_work(plan, category)
 
-    def _client_create(self, *, actor, household: Household, **fields) -> Client:
-        """``client_create`` with the household. Works around a gap in the service: a household
-        without members yet is not visible to anyone, so ``client_create`` answers 404 for its
-        first member. Then the person is created without household and attached afterwards
-        (logged like a change of the person)."""
-        from wegweiser.clients.services import client_create
-
-        try:
-            return client_create(actor=actor, household=household, **fields)
-        except Http404:
-            if Client.objects.filter(household=household).exists():
-                raise
-        client = client_create(actor=actor, household=None, **fields)
-        Client.objects.filter(pk=client.pk).update(household=household)
-        client.household = household
-        audit_record(actor=actor, action="clients.client.updated", obj=client, client=client,
-                     data={"fields": ["household"]})
-        if not self.result.workarounds:
-            self.result.workarounds.append(
-                "client_create lehnt das erste Mitglied eines neuen Haushalts ab (404); "
-                "erstes Mitglied ohne Haushalt angelegt und danach zugeordnet."
-            )
-        return client
-
-    def _client_fields(self, origin: Origin, member: _Person, *, arrival, status, latin_typed,
-                       municipality, accommodation, accommodation_since) -> dict:
+    def _client_fields(
+        self,
+        origin: Origin,
+        member: _Person,
+        *,
+        arrival,
+        status,
+        latin_typed,
+        municipality,
+        accommodation,
+        accommodation_since,
+    ) -> dict:
         rng = self.rng
         today = self.today
         birth = add_years(today, -member.age) - dt.timedelta(days=rng.randint(1, 364))
@@ -881,7 +955,12 @@ class _Generator:
         if member.adult and rng.random() < 0.2 and "en" not in languages:
             languages.append("en")
         fields["languages"] = languages
-        if member.adult and years_here < 4 and rng.random() < 0.6 and origin.interpreter_language != "en":
+        if (
+            member.adult
+            and years_here < 4
+            and rng.random() < 0.6
+            and origin.interpreter_language != "en"
+        ):
             fields["interpreter_needed"] = True
             fields["interpreter_language"] = origin.interpreter_language
         if status in (S.ERLAUBNIS_24, S.ERLAUBNIS_25, S.ERLAUBNIS_OTHER):
@@ -920,7 +999,9 @@ class _Generator:
             phase = AP.PRIVATE
         if rng.random() < 0.04:
             return AP.UNKNOWN, None
-        since = _rand_date(rng, arrival, min(self.today, arrival + dt.timedelta(days=int(months * 30))))
+        since = _rand_date(
+            rng, arrival, min(self.today, arrival + dt.timedelta(days=int(months * 30)))
+        )
         if phase != AP.PROVISIONAL:
             since = max(since, min(self.today, arrival + dt.timedelta(days=90)))
         return phase, since
@@ -930,13 +1011,12 @@ class _Generator:
     def _case_category(number: int) -> str:
         """A fixed pattern over the households, so that even a small run shows every situation
         on the desk: period ending soon, no session for weeks, extended, closed, brand new."""
-        pattern = [
-            "regular", "regular", "old_closed", "regular", "ending_soon", "regular", "quiet",
-            "regular", "extended", "regular", "recent_closed", "regular", "new", "regular",
-            "regular", "ending_soon", "regular", "quiet", "old_closed", "regular",
-            "regular", "regular", "extended", "regular", "quiet_new", "regular", "regular",
-            "old_closed", "regular", "ending_soon",
-        ]
+        pattern = (
+            "regular regular old_closed regular ending_soon regular quiet regular extended "
+            "regular recent_closed regular new regular regular ending_soon regular quiet "
+            "old_closed regular regular regular extended regular quiet_new regular regular "
+            "old_closed regular ending_soon"
+        ).split()
         category = pattern[number % len(pattern)]
         if category == "extended" and number >= len(pattern):
             category = "regular"  # only two cases with a fourth year
@@ -962,7 +1042,9 @@ class _Generator:
             # Regular and quiet cases: opened between 2 years 9 months and 3 weeks ago.
             opened = today - dt.timedelta(days=int(rng.triangular(21, 1000, 550)))
         if arrival > opened and category in ("regular", "quiet"):
-            opened = min(today - dt.timedelta(days=1), arrival + dt.timedelta(days=rng.randint(14, 60)))
+            opened = min(
+                today - dt.timedelta(days=1), arrival + dt.timedelta(days=rng.randint(14, 60))
+            )
         return _weekday(opened)
 
     def _case_work(self, plan: _Household, category: str) -> None:
@@ -984,7 +1066,9 @@ class _Generator:
                 closed_on = _rand_date(rng, main_case.opened_on + dt.timedelta(days=365), latest)
             closing = (min(closed_on, today), reason)
         elif category == "recent_closed":
-            closed_on = _rand_date(rng, main_case.opened_on + dt.timedelta(days=120), today - dt.timedelta(days=5))
+            closed_on = _rand_date(
+                rng, main_case.opened_on + dt.timedelta(days=120), today - dt.timedelta(days=5)
+            )
             closing = (min(closed_on, today), _weighted(rng, CLOSE_REASONS_RECENT))
         quiet_since = None
         if category == "quiet":
@@ -995,18 +1079,26 @@ class _Generator:
             # Consent: recorded at the first meeting, except for a few (the desk warns).
             no_consent = (category in ("new", "quiet_new") and index == 0) or rng.random() < 0.03
             if not no_consent:
-                given_on = min(today, case.opened_on + dt.timedelta(days=rng.choice([0, 0, 0, 7, 14])))
+                given_on = min(
+                    today, case.opened_on + dt.timedelta(days=rng.choice([0, 0, 0, 7, 14]))
+                )
                 oral = rng.random() < 0.15
                 consent_record(
-                    actor=plan.manager, case=case, given_on=given_on,
+                    actor=plan.manager,
+                    case=case,
+                    given_on=given_on,
                     form=choices.ConsentForm.ORAL_WITNESS if oral else choices.ConsentForm.SIGNED,
                     witness=rng.choice(WITNESSES) if oral else "",
-                    covers_referral=rng.random() < 0.75, covers_volunteer=rng.random() < 0.35,
+                    covers_referral=rng.random() < 0.75,
+                    covers_volunteer=rng.random() < 0.35,
                 )
                 self.result.consents += 1
             if category == "extended" and index == 0:
                 case = case_update(
-                    actor=plan.manager, case=case, version=case.version, period_years=4,
+                    actor=plan.manager,
+                    case=case,
+                    version=case.version,
+                    period_years=4,
                     extension_reason=EXTENSION_REASONS[self.result.cases % len(EXTENSION_REASONS)],
                 )
                 case.client = member.client
@@ -1015,8 +1107,13 @@ class _Generator:
                 end = closing[0] if closing else (quiet_since or today)
                 self._sessions(plan, member, end=end, main=index == 0)
             if closing:
-                case_close(actor=plan.manager, case=case, version=None,
-                           closed_on=max(closing[0], case.opened_on), close_reason=closing[1])
+                case_close(
+                    actor=plan.manager,
+                    case=case,
+                    version=None,
+                    closed_on=max(closing[0], case.opened_on),
+                    close_reason=closing[1],
+                )
                 self.result.closed_cases += 1
 
     # Sessions ----------------------------------------------------------------------------------
@@ -1027,7 +1124,11 @@ class _Generator:
         case = member.case
         window_start = self.today - dt.timedelta(days=730)
         start = max(case.opened_on, window_start)
-        day = start if case.opened_on >= window_start else start + dt.timedelta(days=rng.randint(0, 20))
+        day = (
+            start
+            if case.opened_on >= window_start
+            else start + dt.timedelta(days=rng.randint(0, 20))
+        )
         others = [m.client for m in plan.members if m is not member]
         colleagues = [c for c in self.colleagues.get(plan.manager.team_id, []) if c != plan.manager]
         count = 0
@@ -1040,10 +1141,15 @@ class _Generator:
             low, high = DURATIONS[channel]
             duration = max(5, round(rng.randint(low, high) / 5) * 5)
             fields = rng.sample(list(F.values), k=_weighted(rng, [(1, 50), (2, 35), (3, 15)]))
-            summary = FIRST_SESSION if first else "; ".join(rng.choice(SUMMARIES[f]) for f in fields[:2])
+            summary = (
+                FIRST_SESSION if first else "; ".join(rng.choice(SUMMARIES[f]) for f in fields[:2])
+            )
             client = member.client
-            interpreter = (client.interpreter_needed and channel in ("in_person", "outreach", "video")
-                           and rng.random() < 0.85)
+            interpreter = (
+                client.interpreter_needed
+                and channel in ("in_person", "outreach", "video")
+                and rng.random() < 0.85
+            )
             present = []
             if others and channel in ("in_person", "outreach", "video") and rng.random() < 0.35:
                 present = rng.sample(others, k=rng.randint(1, min(2, len(others))))
@@ -1051,10 +1157,15 @@ class _Generator:
             if colleagues and rng.random() < 0.06:
                 counsellor = rng.choice(colleagues)  # cover during holidays (team-shared case)
             session_record(
-                actor=counsellor, case=case, held_on=held_on, duration_minutes=duration,
-                channel=channel, interpreter_used=interpreter,
+                actor=counsellor,
+                case=case,
+                held_on=held_on,
+                duration_minutes=duration,
+                channel=channel,
+                interpreter_used=interpreter,
                 interpreter_language=client.interpreter_language if interpreter else "",
-                fields_of_action=list(fields), summary=summary,
+                fields_of_action=list(fields),
+                summary=summary,
                 confidential_note=rng.choice(CONFIDENTIAL_NOTES) if rng.random() < 0.04 else "",
                 members_present=present,
             )

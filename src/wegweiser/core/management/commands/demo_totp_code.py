@@ -25,7 +25,9 @@ class Command(BaseCommand):
             raise CommandError(f"Nur für Demo-Anmeldungen (@{DEMO_DOMAIN}).")
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
-            raise CommandError("Keine Demo-Anmeldung mit dieser Adresse (load_demo_data ausführen).")
+            raise CommandError(
+                "Keine Demo-Anmeldung mit dieser Adresse (load_demo_data ausführen)."
+            )
         try:
             code, remaining = current_totp_code(user)
         except DemoDataError as exc:

@@ -29,8 +29,10 @@ def login_table(logins: list[DemoLogin]) -> str:
     rows = [[title for title, _attr in COLUMNS]]
     rows += [[str(getattr(login, attr)) for _title, attr in COLUMNS] for login in logins]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
@@ -45,23 +47,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--clients", type=int, default=DEMO_CLIENTS,
+            "--clients",
+            type=int,
+            default=DEMO_CLIENTS,
             help=f"Anzahl der Personen (Vorgabe {DEMO_CLIENTS}); 0 legt nur Organisationen und "
-                 "Anmeldungen an.",
+            "Anmeldungen an.",
         )
         parser.add_argument("--seed", type=int, default=DEMO_SEED, help=_seed_help())
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Auch ohne DEBUG laden (etwa auf einem Vorführ-Server). Die Demo-Anmeldungen "
-                 "haben ein bekanntes Passwort und bekannte TOTP-Schlüssel: niemals in einer "
-                 "Produktivdatenbank verwenden.",
+            "haben ein bekanntes Passwort und bekannte TOTP-Schlüssel: niemals in einer "
+            "Produktivdatenbank verwenden.",
         )
 
     def handle(self, *args, clients: int, seed: int, force: bool, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                "Demo-Daten werden nur mit WEGWEISER_DEBUG=1 geladen (oder mit --force auf einem "
-                "Vorführ-Server, nie im Betrieb): die Demo-Anmeldungen haben ein bekanntes Passwort."
+                "Demo-Daten werden nur mit WEGWEISER_DEBUG=1 geladen (oder mit --force auf "
+                "einem Vorführ-Server, nie im Betrieb): die Demo-Anmeldungen haben ein bekanntes "
+                "Passwort."
             )
         if clients < 0:
             raise CommandError("--clients darf nicht negativ sein.")
@@ -88,8 +94,6 @@ class Command(BaseCommand):
             f"{result.created_users}; zweite Faktoren neu: {result.created_authenticators}. "
             f"Dauer: {seconds:.1f} s."
         )
-        for note in result.workarounds:
-            self.stderr.write(f"Hinweis: {note}")
         out.write("")
         out.write("Demo-Anmeldungen (alle mit demselben Passwort):")
         out.write(login_table(result.logins))
