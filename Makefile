@@ -66,7 +66,7 @@ e2e-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "+ apt-get install chromium fonts-dejavu-core"; \
 	  $(SUDO) apt-get update -q; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core gettext; \
 	fi
 
 postgres:

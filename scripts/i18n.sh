@@ -21,7 +21,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PY="${PYTHON:-$ROOT/.venv/bin/python}"
+PY="${WEGWEISER_PYTHON:-$ROOT/.venv/bin/python}"
 APP="$ROOT/src/wegweiser"
 PO="$APP/locale/de/LC_MESSAGES/django.po"
 
@@ -49,6 +49,7 @@ export WEGWEISER_DEBUG=1
 
 import ast
 import gettext
+import re
 import sys
 from pathlib import Path
 
@@ -119,7 +120,17 @@ for block in entries(previous_path.read_text(encoding="utf-8"))[1:]:
     if key not in seen and any(c.startswith(KEEP) for c in comments):
         carried.append(block)
 
-po_path.write_text("\n\n".join([header, *kept, *carried]) + "\n", encoding="utf-8")
+text = "\n\n".join([header, *kept, *carried]) + "\n"
+previous = previous_path.read_text(encoding="utf-8")
+
+
+def without_date(po):
+    return re.sub(r'^"POT-Creation-Date: .*$', "", po, flags=re.M)
+
+
+# Nothing but the extraction time changed: keep the file as it was (no noise in the diff).
+po_path.write_text(previous if without_date(text) == without_date(previous) else text,
+                   encoding="utf-8")
 print(f"{len(kept) + len(carried)} msgids in the catalogue ({len(carried)} kept from the previous "
       f"catalogue by '# keep:'), {len(dropped)} left to allauth's German catalogue.")
 PYTHON

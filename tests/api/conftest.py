@@ -34,6 +34,13 @@ def token_for(user) -> str:
     return raw
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The factories set a password for every user; Argon2 makes that the slowest part of these
+    tests, and no API test logs in with a password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_as(db):
     """``api_as(user)``: a client authenticated with a fresh token of that user."""
@@ -50,8 +57,9 @@ def anonymous_api(db):
     return ApiClient(None)
 
 
-def german(msgid: str, **params) -> str:
-    """A message of the code base as the API renders it (German once the catalogue has it)."""
+def german(msgid, **params) -> str:
+    """A message of the code base (msgid or lazy text) as the API renders it: German once the
+    catalogue has it, until then the English msgid."""
     with translation.override("de"):
-        text = gettext(msgid)
+        text = gettext(msgid) if isinstance(msgid, str) else str(msgid)
     return text % params if params else text

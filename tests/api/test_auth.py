@@ -76,8 +76,9 @@ def test_a_login_session_is_not_enough(client, alice, client_amina):
     """The API takes tokens only (so it needs no CSRF protection)."""
     client.force_login(alice)
     assert_401(client.get(f"{BASE}/clients"))
-    response = client.post(f"{BASE}/clients", {"given_names": "A", "family_name": "B"},
-                           content_type="application/json")
+    response = client.post(
+        f"{BASE}/clients", {"given_names": "A", "family_name": "B"}, content_type="application/json"
+    )
     assert_401(response)
 
 
@@ -87,13 +88,23 @@ def test_openapi_schema_is_public_and_documents_the_api(client):
     schema = response.json()
     assert schema["info"]["title"] == "Wegweiser API"
     assert set(schema["paths"]) == {
-        "/api/v1/clients", "/api/v1/clients/{uuid}", "/api/v1/clients/{uuid}/sessions",
+        "/api/v1/clients",
+        "/api/v1/clients/{uuid}",
+        "/api/v1/clients/{uuid}/sessions",
         "/api/v1/sessions",
     }
-    assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
     components = schema["components"]["schemas"]
     # Choice fields list their allowed values.
-    assert components["ClientOut"]["properties"]["gender"]["enum"] == ["female", "male", "diverse", "unknown"]
+    assert components["ClientOut"]["properties"]["gender"]["enum"] == [
+        "female",
+        "male",
+        "diverse",
+        "unknown",
+    ]
     assert "SY" in components["ClientCreate"]["properties"]["nationalities"]["items"]["enum"]
     assert components["ClientCreate"]["properties"]["family_name"]["maxLength"] == 150
     # The confidential note can be written, never read.
@@ -110,3 +121,23 @@ def test_docs_are_public_and_hold_no_data(client, client_amina):
     assert "cdn." not in html  # assets are served from our own static files (CSP: 'self')
     assert client_amina.family_name not in html
     assert str(client_amina.uuid) not in html
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "detail"),
+    [
+        ("delete", "/clients", 405, "Diese Methode ist hier nicht erlaubt."),
+        ("patch", "/sessions", 405, "Diese Methode ist hier nicht erlaubt."),
+        ("get", "/", 404, "Nicht gefunden."),
+    ],
+)
+def test_routing_errors_are_json_too(client, method, path, status, detail):
+    response = getattr(client, method)(BASE + path)
+    assert response.status_code == status
+    assert response.json() == {"detail": detail}
+
+
+def test_missing_body_is_422(alice):
+    response = ApiClient(token_for(alice)).post("/clients", "")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"__all__": ["Bitte senden Sie ein JSON-Objekt."]}

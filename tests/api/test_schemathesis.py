@@ -37,9 +37,7 @@ from wegweiser.clients.models import Client
 MAX_EXAMPLES = 60
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-OPERATIONS = {
-    op.label: op for op in (result.ok() for result in schema.get_all_operations())
-}
+OPERATIONS = {op.label: op for op in (result.ok() for result in schema.get_all_operations())}
 
 
 @pytest.fixture
@@ -56,15 +54,18 @@ def keep_test_transaction():
 @pytest.fixture
 def fuzz_world(db, keep_test_transaction, alice, client_amina, session, kreis):
     municipality = MunicipalityFactory(kreis=kreis, name="Sigmaringen")
-    return {"token": token_for(alice), "person": str(client_amina.uuid),
-            "municipality": str(municipality.uuid)}
+    return {
+        "token": token_for(alice),
+        "person": str(client_amina.uuid),
+        "municipality": str(municipality.uuid),
+    }
 
 
 def _aim(case, world: dict) -> None:
     """Point two of three cases at real data: Alice's person, the current version of that
-    person, her municipality, no household, no date of birth unless one is sent, a session date within
-    the open case.
-    Deterministic per case (a checksum of its data), so that Hypothesis can replay it."""
+    person, her municipality, no household, no date of birth unless one is sent, a session date
+    within the open case. Deterministic per case (a checksum of its data), so that Hypothesis
+    can replay it."""
     if zlib.crc32(repr((case.path_parameters, case.query, case.body)).encode()) % 3 == 0:
         return
     params = case.path_parameters or {}
@@ -110,8 +111,12 @@ def test_no_server_error(label, fuzz_world):
 
     # The database world of this test is shared by its cases on purpose (as real clients share
     # one database); no example database is written (no .hypothesis directory).
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(case=cases)
     def run(case):
         _aim(case, fuzz_world)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern
 from django.utils import translation
 from ninja import NinjaAPI
 
@@ -13,6 +15,40 @@ from wegweiser.api import clients, errors, sessions
 from wegweiser.api.auth import TokenAuth
 
 API_LANGUAGE = "de"
+
+
+def _json_error(status: int, detail: str, **headers) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status, headers=headers)
+    response["Content-Language"] = API_LANGUAGE
+    return response
+
+
+def _json_routing_errors(view):
+    """404 and 405 that ninja answers outside the operations (the API root, a wrong method) as
+    JSON too, instead of an HTML page. (A path that matches no pattern at all still gets the
+    project's HTML 404: a catch-all pattern here would be a URL of its own.)"""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _json_error(404, errors.MSG_NOT_FOUND)
+        if isinstance(response, HttpResponseNotAllowed):
+            return _json_error(405, errors.MSG_HTTP[405], Allow=response["Allow"])
+        return response
+
+    return wrapper
+
+
+class WegweiserAPI(NinjaAPI):
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_routing_errors(pattern.callback)
+        return patterns, app_name, namespace
 
 
 def german(run):
@@ -29,7 +65,7 @@ def german(run):
     return wrapper
 
 
-api = NinjaAPI(
+api = WegweiserAPI(
     title="Wegweiser API",
     version="1",
     description=(

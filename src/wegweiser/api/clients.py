@@ -3,18 +3,16 @@ service, render. The rules live in clients.rules/selectors/services and counsell
 
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import Field, field_validator
 
 from wegweiser.api import queries
 from wegweiser.api.pagination import PageNumber
 from wegweiser.api.schemas import (
-    SEARCH_MAX,
     ClientCreate,
     ClientOut,
+    ClientSearch,
     ClientUpdate,
     ErrorOut,
     SessionCreate,
@@ -24,7 +22,6 @@ from wegweiser.api.schemas import (
 from wegweiser.audit.services import audit_record
 from wegweiser.clients.selectors import client_get
 from wegweiser.clients.services import case_viewed, client_create, client_update
-from wegweiser.core.validators import validate_single_line
 from wegweiser.counselling.selectors import session_list
 from wegweiser.counselling.services import session_record
 
@@ -34,43 +31,40 @@ READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-class ClientSearch(Schema):
-    q: str = Field(
-        "", max_length=SEARCH_MAX,
-        description="Suche nach Fallnummer, Geburtsdatum (TT.MM.JJJJ oder Jahr) oder Name in "
-        "beliebiger Schreibweise",
-    )
-
-    @field_validator("q")
-    @classmethod
-    def _single_line(cls, value: str) -> str:
-        try:
-            validate_single_line(value)
-        except ValidationError:
-            raise ValueError("Der Suchbegriff enthält unzulässige Steuerzeichen.") from None
-        return value.strip()
-
-
 def _log_read(user, person, part: str) -> None:
     """A read of a case file is logged (for the case shown; without one, for the person)."""
     case = queries.shown_case(person)
     if case is not None:
         case_viewed(actor=user, case=case, part=part)
     else:
-        audit_record(actor=user, action="clients.client.viewed", obj=person, client=person,
-                     data={"part": part})
+        audit_record(
+            actor=user,
+            action="clients.client.viewed",
+            obj=person,
+            client=person,
+            data={"part": part},
+        )
 
 
-@router.get("/clients", response={200: list[ClientOut], 401: ErrorOut, 422: ValidationErrorOut},
-            summary="Personen auflisten", operation_id="clients_list")
+@router.get(
+    "/clients",
+    response={200: list[ClientOut], 401: ErrorOut, 422: ValidationErrorOut},
+    summary="Personen auflisten",
+    operation_id="clients_list",
+)
 @paginate(PageNumber)
 def clients_list(request, filters: Query[ClientSearch]):
-    """Die Personen, deren Daten Sie sehen dürfen (50 je Seite), optional gefiltert durch die Suche."""
+    """Die Personen, deren Daten Sie sehen dürfen (50 je Seite), optional gefiltert durch die
+    Suche."""
     return queries.clients(request.auth, query=filters.q)
 
 
-@router.post("/clients", response={201: ClientOut, **WRITE},
-             summary="Person anlegen", operation_id="clients_create")
+@router.post(
+    "/clients",
+    response={201: ClientOut, **WRITE},
+    summary="Person anlegen",
+    operation_id="clients_create",
+)
 def clients_create(request, payload: ClientCreate):
     """Legt eine Person an und eröffnet (ohne ``open_case: false``) ihre Fallakte mit Ihnen als
     zuständiger Person."""
@@ -82,8 +76,12 @@ def clients_create(request, payload: ClientCreate):
     return Status(201, queries.with_cases(user, person))
 
 
-@router.get("/clients/{uuid}", response={200: ClientOut, **READ},
-            summary="Person lesen", operation_id="clients_read")
+@router.get(
+    "/clients/{uuid}",
+    response={200: ClientOut, **READ},
+    summary="Person lesen",
+    operation_id="clients_read",
+)
 def clients_read(request, uuid: UUID):
     """Liest die Daten einer Person. Jeder Abruf wird im Protokoll festgehalten."""
     person = queries.client(request.auth, uuid)
@@ -91,8 +89,12 @@ def clients_read(request, uuid: UUID):
     return person
 
 
-@router.put("/clients/{uuid}", response={200: ClientOut, 409: ErrorOut, **WRITE},
-            summary="Person ändern", operation_id="clients_update")
+@router.put(
+    "/clients/{uuid}",
+    response={200: ClientOut, 409: ErrorOut, **WRITE},
+    summary="Person ändern",
+    operation_id="clients_update",
+)
 def clients_update(request, uuid: UUID, payload: ClientUpdate):
     """Ändert die Daten einer Person. ``version`` (aus dem letzten Abruf) ist Pflicht; hat
     jemand anderes den Datensatz inzwischen geändert, antwortet die API mit 409. Nicht
@@ -107,20 +109,29 @@ def clients_update(request, uuid: UUID, payload: ClientUpdate):
     return queries.with_cases(user, person)
 
 
-@router.get("/clients/{uuid}/sessions", response={200: list[SessionOut], **READ},
-            summary="Beratungsgespräche einer Person", operation_id="clients_sessions_list")
+@router.get(
+    "/clients/{uuid}/sessions",
+    response={200: list[SessionOut], **READ},
+    summary="Beratungsgespräche einer Person",
+    operation_id="clients_sessions_list",
+)
 @paginate(PageNumber)
 def clients_sessions_list(request, uuid: UUID):
     """Die Beratungsgespräche in den Fallakten der Person, die Sie einsehen dürfen (neueste
-    zuerst). Der Abruf wird im Protokoll festgehalten. Vertrauliche Notizen werden nie ausgegeben."""
+    zuerst). Der Abruf wird im Protokoll festgehalten. Vertrauliche Notizen werden nie
+    ausgegeben."""
     user = request.auth
     person = queries.client(user, uuid)
     _log_read(user, person, "api_sessions")
     return queries.sessions(session_list(user).filter(case__client=person))
 
 
-@router.post("/clients/{uuid}/sessions", response={201: SessionOut, **WRITE},
-             summary="Beratungsgespräch erfassen", operation_id="clients_sessions_create")
+@router.post(
+    "/clients/{uuid}/sessions",
+    response={201: SessionOut, **WRITE},
+    summary="Beratungsgespräch erfassen",
+    operation_id="clients_sessions_create",
+)
 def clients_sessions_create(request, uuid: UUID, payload: SessionCreate):
     """Erfasst ein Beratungsgespräch in der offenen Fallakte der Person."""
     user = request.auth

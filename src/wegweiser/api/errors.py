@@ -88,6 +88,10 @@ def _schema_message(error: dict[str, Any]) -> str:
             allowed = expected.replace("' or '", "' oder '")
             return f"Unzulässiger Wert. Erlaubt sind: {allowed}."
         return "Unzulässiger Wert."
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "Dieses Feld darf nicht leer sein."
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "Mindestens ein Eintrag erforderlich."
     template = _SCHEMA_MESSAGES.get(kind)
     if template is None:
         return "Ungültiger Wert."
@@ -103,13 +107,22 @@ def _field_name(loc: tuple | list) -> str:
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
         source = parts.pop(0)
         # Body parameters are all called ``payload``; pagination input ``ninja_pagination``.
-        if parts and parts[0] in ("payload", "ninja_pagination") and (source == "body" or len(parts) > 1):
+        if (
+            parts
+            and parts[0] in ("payload", "ninja_pagination")
+            and (source == "body" or len(parts) > 1)
+        ):
             parts.pop(0)
     return ".".join(str(p) for p in parts) or NON_FIELD_ERRORS
 
 
-def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str,
-                   errors: dict[str, list[str]] | None = None) -> HttpResponse:
+def error_response(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     body: dict[str, Any] = {"detail": detail}
     if errors is not None:
         body["errors"] = errors
@@ -146,12 +159,19 @@ def install(api: NinjaAPI) -> None:
     def on_schema_error(request, exc: SchemaValidationError):
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
-            errors.setdefault(_field_name(error.get("loc", ())), []).append(_schema_message(error))
+            field = _field_name(error.get("loc", ()))
+            if field == NON_FIELD_ERRORS and error.get("type") == "missing":
+                message = _SCHEMA_MESSAGES["model_type"]  # no request body at all
+            else:
+                message = _schema_message(error)
+            errors.setdefault(field, []).append(message)
         return error_response(api, request, 422, MSG_INVALID, errors)
 
     def on_validation_error(request, exc: DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+            errors = {
+                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
+            }
         else:
             errors = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
         general = errors.get(NON_FIELD_ERRORS)

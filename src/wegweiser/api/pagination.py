@@ -15,7 +15,9 @@ MAX_PAGE = 100_000
 
 class PageNumber(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"Seite ({PAGE_SIZE} Einträge je Seite)")
+        page: int = Field(
+            1, ge=1, le=MAX_PAGE, description=f"Seite ({PAGE_SIZE} Einträge je Seite)"
+        )
 
     class Output(Schema):
         items: list[Any]

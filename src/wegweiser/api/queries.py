@@ -8,7 +8,6 @@ Everything starts from a selector that filters by user (``client_queryset``, ``c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -23,14 +22,16 @@ from wegweiser.organisations.models import Municipality
 def _visible_cases(user) -> Prefetch:
     """The cases of each person that the user may list (for the ``case`` of the output)."""
     return Prefetch(
-        "cases", queryset=case_list(user, status="all").order_by("-opened_on", "-pk"),
+        "cases",
+        queryset=case_list(user, status="all").order_by("-opened_on", "-pk"),
         to_attr="api_cases",
     )
 
 
 def shown_case(client: Client) -> Case | None:
-    """The open case if there is one, otherwise the latest (of those the user may see)."""
-    cases = getattr(client, "api_cases", [])
+    """The open case if there is one, otherwise the latest (of those the user may see).
+    ``api_cases`` is set by ``clients()`` (prefetched) or ``with_cases()``."""
+    cases = client.api_cases
     for case in cases:
         if case.closed_on is None:
             return case
@@ -42,7 +43,9 @@ def clients(user, *, query: str = "") -> QuerySet[Client]:
     if query:
         # The search of the case list (case number, date of birth, name in any spelling).
         qs = qs.filter(pk__in=case_list(user, status="all", query=query).values("client_id"))
-    return qs.prefetch_related(_visible_cases(user)).order_by("family_name_latin", "given_names_latin", "pk")
+    return qs.prefetch_related(_visible_cases(user)).order_by(
+        "family_name_latin", "given_names_latin", "pk"
+    )
 
 
 def client(user, uuid: UUID) -> Client:
@@ -51,7 +54,9 @@ def client(user, uuid: UUID) -> Client:
 
 
 def with_cases(user, person: Client) -> Client:
-    person.api_cases = list(case_list(user, status="all").filter(client=person).order_by("-opened_on", "-pk"))
+    person.api_cases = list(
+        case_list(user, status="all").filter(client=person).order_by("-opened_on", "-pk")
+    )
     return person
 
 
@@ -60,7 +65,9 @@ def municipality(user, uuid: UUID | None) -> Municipality | None:
         return None
     found = Municipality.objects.filter(uuid=uuid, kreis_id=user.kreis_id).first()
     if found is None:
-        raise invalid("municipality", "Unbekannte Gemeinde: Bitte wählen Sie eine Gemeinde Ihres Kreises.")
+        raise invalid(
+            "municipality", "Unbekannte Gemeinde: Bitte wählen Sie eine Gemeinde Ihres Kreises."
+        )
     return found
 
 
@@ -68,7 +75,8 @@ def household(user, uuid: UUID | None) -> Household | None:
     if uuid is None:
         return None
     found = Household.objects.filter(
-        uuid=uuid, kreis_id=user.kreis_id,
+        uuid=uuid,
+        kreis_id=user.kreis_id,
         pk__in=client_queryset(user).filter(household__isnull=False).values("household_id"),
     ).first()
     if found is None:
@@ -102,4 +110,3 @@ def sessions(qs: QuerySet[CounsellingSession]) -> QuerySet[CounsellingSession]:
         .prefetch_related(Prefetch("members_present", queryset=Client.objects.only("pk", "uuid")))
         .order_by("-held_on", "-pk")
     )
-

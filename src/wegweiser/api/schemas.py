@@ -12,14 +12,16 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django_countries import countries
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints, ValidationInfo, field_validator
 
 from wegweiser.api.queries import shown_case
 from wegweiser.clients import choices
 from wegweiser.clients.languages import LANGUAGES
-from wegweiser.clients.models import NAME_MAX
+from wegweiser.clients.models import NAME_MAX, Household
+from wegweiser.core.validators import validate_single_line
 from wegweiser.counselling.models import MAX_DURATION_MINUTES, NOTE_MAX, SUMMARY_MAX, Channel
 
 
@@ -31,6 +33,15 @@ def _text(max_length: int, *, min_length: int = 0) -> Any:
     return Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
     ]
+
+
+def _single_line(value: str) -> str:
+    """The model's validator, for a field the service validates under another name."""
+    try:
+        validate_single_line(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    return value
 
 
 def _drop_default(schema: dict) -> None:
@@ -58,9 +69,17 @@ OptionalName = _text(NAME_MAX)
 Phone = _text(40)
 Email = _text(254)
 BirthYear = Annotated[int, Field(ge=1900, le=9999)]
-Version = Annotated[int, Field(ge=1, le=2_147_483_647, description="Stand des Datensatzes (optimistisches Sperren)")]
-Nationalities = Annotated[list[CountryCode], Field(max_length=10, description="ISO-3166-Ländercodes")]
+Version = Annotated[
+    int, Field(ge=1, le=2_147_483_647, description="Stand des Datensatzes (optimistisches Sperren)")
+]
+Nationalities = Annotated[
+    list[CountryCode], Field(max_length=10, description="ISO-3166-Ländercodes")
+]
 Languages = Annotated[list[LanguageCode], Field(max_length=20, description="ISO-639-Sprachcodes")]
+
+HouseholdLabel = Annotated[
+    _text(Household._meta.get_field("label").max_length), AfterValidator(_single_line)
+]
 
 SEARCH_MAX = 200
 
@@ -145,8 +164,12 @@ class ClientFields(Schema):
 
     given_names: Name = Field(..., description="Vornamen, wie von der Person geschrieben")
     family_name: Name = Field(..., description="Familienname, wie von der Person geschrieben")
-    given_names_latin: OptionalName = Field("", description="leer: wird aus den Vornamen umgeschrieben")
-    family_name_latin: OptionalName = Field("", description="leer: wird aus dem Familiennamen umgeschrieben")
+    given_names_latin: OptionalName = Field(
+        "", description="leer: wird aus den Vornamen umgeschrieben"
+    )
+    family_name_latin: OptionalName = Field(
+        "", description="leer: wird aus dem Familiennamen umgeschrieben"
+    )
     birth_date: dt.date | None = None
     birth_year: BirthYear | None = None
     birth_date_precision: PrecisionCode = choices.BirthDatePrecision.FULL.value
@@ -167,12 +190,27 @@ class ClientFields(Schema):
 
 class ClientCreate(ClientFields):
     household: UUID | None = Field(None, description="Haushalt einer Person, die Sie sehen dürfen")
-    open_case: bool = Field(True, description="Zugleich eine Fallakte eröffnen (Sie sind zuständig)")
+    new_household_label: HouseholdLabel = Field(
+        "", description="Ohne household: die Person in einem neuen Haushalt dieses Namens anlegen"
+    )
+    open_case: bool = Field(
+        True, description="Zugleich eine Fallakte eröffnen (Sie sind zuständig)"
+    )
     opened_on: dt.date | None = Field(None, description="Eröffnungsdatum der Fallakte; leer: heute")
+
+    @field_validator("new_household_label")
+    @classmethod
+    def _one_household(cls, label: str, info: ValidationInfo) -> str:
+        if label and info.data.get("household"):
+            raise ValueError(
+                "Bitte geben Sie entweder einen Haushalt oder einen neuen Haushalt an."
+            )
+        return label
 
 
 class ClientUpdate(Schema):
-    """Änderungen einer Person: ``version`` ist Pflicht, nicht gesendete Felder bleiben unverändert."""
+    """Änderungen einer Person: ``version`` ist Pflicht, nicht gesendete Felder bleiben
+    unverändert."""
 
     version: Version
     given_names: Name = _optional()
@@ -195,6 +233,24 @@ class ClientUpdate(Schema):
     residence_valid_until: dt.date | None = _optional()
     accommodation_phase: AccommodationCode = _optional()
     accommodation_since: dt.date | None = _optional()
+
+
+class ClientSearch(Schema):
+    q: str = Field(
+        "",
+        max_length=SEARCH_MAX,
+        description="Suche nach Fallnummer, Geburtsdatum (TT.MM.JJJJ oder Jahr) oder Name in "
+        "beliebiger Schreibweise",
+    )
+
+    @field_validator("q")
+    @classmethod
+    def _single_line(cls, value: str) -> str:
+        try:
+            validate_single_line(value)
+        except ValidationError:
+            raise ValueError("Der Suchbegriff enthält unzulässige Steuerzeichen.") from None
+        return value.strip()
 
 
 # --- counselling sessions --------------------------------------------------------------------
@@ -239,13 +295,15 @@ class SessionOut(Schema):
 
 class SessionCreate(Schema):
     held_on: dt.date = Field(..., description="Datum des Gesprächs (nicht in der Zukunft)")
-    duration_minutes: int = Field(..., ge=1, le=MAX_DURATION_MINUTES, description="Dauer in Minuten")
+    duration_minutes: int = Field(
+        ..., ge=1, le=MAX_DURATION_MINUTES, description="Dauer in Minuten"
+    )
     channel: ChannelCode
     interpreter_used: bool = False
     interpreter_language: LanguageOrEmpty = ""
     fields_of_action: Annotated[
-        list[FieldOfActionCode], Field(min_length=1, max_length=len(choices.FieldOfAction))
-    ] = Field(..., description="Handlungsfelder (mindestens eines)")
+        list[FieldOfActionCode], Field(max_length=len(choices.FieldOfAction))
+    ] = Field([], description="Handlungsfelder")
     summary: _text(SUMMARY_MAX) = ""  # type: ignore[valid-type]
     confidential_note: _text(NOTE_MAX) = Field(  # type: ignore[valid-type]
         "",
@@ -256,3 +314,16 @@ class SessionCreate(Schema):
     members_present: Annotated[list[UUID], Field(max_length=30)] = Field(
         [], description="Anwesende Haushaltsmitglieder (UUIDs von Personen)"
     )
+
+
+class SessionFilter(Schema):
+    since: dt.date | None = Field(None, description="Gespräche ab diesem Tag (einschließlich)")
+    until: dt.date | None = Field(None, description="Gespräche bis zu diesem Tag (einschließlich)")
+
+    @field_validator("until")
+    @classmethod
+    def _not_before_since(cls, until: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        since = info.data.get("since")
+        if since and until and until < since:
+            raise ValueError("„until“ darf nicht vor „since“ liegen.")
+        return until
