@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,3 +198,19 @@ def test_number_of_queries_does_not_grow_with_rows(client, alice, django_assert_
         make_session(alice, case, summary=f"Gespräch {i}")
     after = {url: count(url) for url in urls}
     assert after == before
+
+
+def test_charlie_of_another_kreis_gets_404_and_changes_nothing(client, charlie, case):
+    client.force_login(charlie)
+    before = case.client.version
+    for name in ("clients:case_detail", "clients:client_update", "clients:case_update", "clients:case_close",
+                 "clients:consent_create", "clients:case_timeline"):
+        url = reverse(name, kwargs={"uuid": case.uuid})
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"given_names": "X", "reason": "x" * 20}).status_code == 404, name
+    case.client.refresh_from_db()
+    assert case.client.version == before
+    assert not client.get(reverse("clients:case_list"), {"q": "Haddad"}).context["page"].object_list
+    with pytest.raises(Http404):
+        case_close(actor=charlie, case=case, version=case.version, closed_on=timezone.localdate(),
+                   close_reason="moved_away")

@@ -111,3 +111,20 @@ def test_only_household_members_can_be_present(alice):
     with pytest.raises(ValidationError):
         session_record(actor=alice, case=case, held_on=TODAY(), duration_minutes=30,
                        channel="outreach", members_present=[stranger])
+
+
+def test_charlie_of_another_kreis_cannot_record_or_edit_sessions(client, charlie, case, session):
+    from django.http import Http404
+
+    from wegweiser.counselling.services import session_record, session_update
+
+    client.force_login(charlie)
+    assert _post(client, case).status_code == 404
+    url = reverse("counselling:session_update", kwargs={"uuid": session.uuid})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"summary": "fremd"}).status_code == 404
+    with pytest.raises(Http404):
+        session_record(actor=charlie, case=case, held_on=TODAY(), duration_minutes=10, channel="phone")
+    with pytest.raises(Http404):
+        session_update(actor=charlie, session=session, version=session.version, summary="fremd")
+    assert CounsellingSession.objects.count() == 1

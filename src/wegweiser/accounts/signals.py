@@ -1,6 +1,8 @@
 """Remember the session keys of a user so that deactivation can end every session at once,
 and log logins and failed logins in the audit log."""
 
+from allauth.account.signals import password_changed
+from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
@@ -21,3 +23,20 @@ def forget_session(sender, request, user, **kwargs):
         LoginSession.objects.filter(session_key=request.session.session_key).delete()
     if user is not None:
         audit_record(actor=user, action="accounts.user.logged_out", obj=user)
+
+
+@receiver(password_changed)
+def log_password_change(sender, request, user, **kwargs):
+    audit_record(actor=user, action="accounts.user.password_changed", obj=user)
+
+
+@receiver(authenticator_added)
+def log_authenticator_added(sender, request, user, authenticator, **kwargs):
+    audit_record(actor=user, action="accounts.user.second_factor_added", obj=user,
+                 data={"type": authenticator.type})
+
+
+@receiver(authenticator_removed)
+def log_authenticator_removed(sender, request, user, authenticator, **kwargs):
+    audit_record(actor=user, action="accounts.user.second_factor_removed", obj=user,
+                 data={"type": authenticator.type})
