@@ -61,57 +61,100 @@ def bob(team):
 @pytest.fixture
 def dora(other_team):
     """Same Kreis, other team: sees nothing of Alice's cases."""
-    return UserFactory(email="dora@example.org", first_name="Dora", last_name="Demir", team=other_team)
+    return UserFactory(
+        email="dora@example.org", first_name="Dora", last_name="Demir", team=other_team
+    )
 
 
 @pytest.fixture
 def charlie(other_kreis):
     """Integration manager of another Kreis: every object of Alice's Kreis answers 404."""
     team = TeamFactory(organisation=OrganisationFactory(kreis=other_kreis, name="LRA Zollernalb"))
-    return UserFactory(email="charlie@example.org", first_name="Charlie", last_name="Christ", team=team)
+    return UserFactory(
+        email="charlie@example.org", first_name="Charlie", last_name="Christ", team=team
+    )
 
 
 @pytest.fixture
 def lead(team):
-    return UserFactory(email="lead@example.org", first_name="Lena", last_name="Lang", team=team, role=Role.TEAM_LEAD)
+    return UserFactory(
+        email="lead@example.org",
+        first_name="Lena",
+        last_name="Lang",
+        team=team,
+        role=Role.TEAM_LEAD,
+    )
 
 
 @pytest.fixture
 def coordinator(office):
-    return UserFactory(email="koord@example.org", first_name="Karl", last_name="Koch", team=None,
-                       organisation=office, role=Role.COUNTY_COORDINATOR)
+    return UserFactory(
+        email="koord@example.org",
+        first_name="Karl",
+        last_name="Koch",
+        team=None,
+        organisation=office,
+        role=Role.COUNTY_COORDINATOR,
+    )
 
 
 @pytest.fixture
 def county_admin(office):
-    return UserFactory(email="admin@example.org", first_name="Anna", last_name="Admin", team=None,
-                       organisation=office, role=Role.COUNTY_ADMIN)
+    return UserFactory(
+        email="admin@example.org",
+        first_name="Anna",
+        last_name="Admin",
+        team=None,
+        organisation=office,
+        role=Role.COUNTY_ADMIN,
+    )
 
 
 @pytest.fixture
 def dpo(office):
-    return UserFactory(email="dsb@example.org", first_name="Daniel", last_name="Datenschutz", team=None,
-                       organisation=office, role=Role.DATA_PROTECTION_OFFICER)
+    return UserFactory(
+        email="dsb@example.org",
+        first_name="Daniel",
+        last_name="Datenschutz",
+        team=None,
+        organisation=office,
+        role=Role.DATA_PROTECTION_OFFICER,
+    )
 
 
 @pytest.fixture
 def volunteer_coordinator(office):
-    return UserFactory(email="ehrenamt@example.org", team=None, organisation=office,
-                       role=Role.VOLUNTEER_COORDINATOR)
+    return UserFactory(
+        email="ehrenamt@example.org",
+        team=None,
+        organisation=office,
+        role=Role.VOLUNTEER_COORDINATOR,
+    )
 
 
 @pytest.fixture
 def volunteer(office):
-    return UserFactory(email="lotsin@example.org", team=None, organisation=office, role=Role.VOLUNTEER)
+    return UserFactory(
+        email="lotsin@example.org", team=None, organisation=office, role=Role.VOLUNTEER
+    )
 
 
 @pytest.fixture
 def state_officer(kreis):
     land = Land.objects.get(code="BW")
-    rp = Organisation.objects.create(land=land, kind=Organisation.Kind.STATE_AUTHORITY,
-                                     name="Regierungspräsidium Stuttgart, Referat 15.2")
-    return UserFactory(email="rp@example.org", team=None, organisation=rp, kreis=None, land=land,
-                       role=Role.STATE_FUNDING_OFFICER)
+    rp = Organisation.objects.create(
+        land=land,
+        kind=Organisation.Kind.STATE_AUTHORITY,
+        name="Regierungspräsidium Stuttgart, Referat 15.2",
+    )
+    return UserFactory(
+        email="rp@example.org",
+        team=None,
+        organisation=rp,
+        kreis=None,
+        land=land,
+        role=Role.STATE_FUNDING_OFFICER,
+    )
 
 
 @pytest.fixture

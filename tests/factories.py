@@ -74,7 +74,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Person {n}")
     role = Role.INTEGRATION_MANAGER
     team = factory.SubFactory(TeamFactory)
-    organisation = factory.LazyAttribute(lambda o: o.team.organisation if o.team else OrganisationFactory())
+    organisation = factory.LazyAttribute(
+        lambda o: o.team.organisation if o.team else OrganisationFactory()
+    )
     kreis = factory.LazyAttribute(lambda o: o.organisation.kreis)
     land = factory.LazyAttribute(lambda o: o.organisation.land)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
@@ -85,14 +87,26 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_client(actor, *, given_names="Amina", family_name="Haddad", household=None,
-                birth_date=dt.date(1990, 5, 17), opened_on=None, **extra):
+def make_client(
+    actor,
+    *,
+    given_names="Amina",
+    family_name="Haddad",
+    household=None,
+    birth_date=dt.date(1990, 5, 17),
+    opened_on=None,
+    **extra,
+):
     """A person with an open case, created through the service by ``actor``."""
     from wegweiser.clients.services import client_create
 
     return client_create(
-        actor=actor, given_names=given_names, family_name=family_name, household=household,
-        birth_date=birth_date, opened_on=opened_on or (timezone.localdate() - dt.timedelta(days=30)),
+        actor=actor,
+        given_names=given_names,
+        family_name=family_name,
+        household=household,
+        birth_date=birth_date,
+        opened_on=opened_on or (timezone.localdate() - dt.timedelta(days=30)),
         **extra,
     )
 

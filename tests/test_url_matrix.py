@@ -12,11 +12,22 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import make_session
 from wegweiser.clients.services import consent_record
 
-ROLES = ["anonymous", "alice", "bob", "dora", "lead", "coordinator", "county_admin", "dpo",
-         "volunteer_coordinator", "volunteer", "state_officer", "charlie"]
+ROLES = [
+    "anonymous",
+    "alice",
+    "bob",
+    "dora",
+    "lead",
+    "coordinator",
+    "county_admin",
+    "dpo",
+    "volunteer_coordinator",
+    "volunteer",
+    "state_officer",
+    "charlie",
+]
 CASEWORK = {"alice", "bob", "lead"}  # may edit Alice's case
 SAME_KREIS_CASEWORK = CASEWORK | {"dora"}
 ALL_LOGGED_IN = set(ROLES) - {"anonymous"}
@@ -113,14 +124,39 @@ ALL_URLS = sorted(dict(_walk(get_resolver())).items())
 
 
 @pytest.fixture
-def world(request, alice, bob, dora, lead, coordinator, county_admin, dpo, volunteer_coordinator,
-          volunteer, state_officer, charlie, case, session):
+def world(
+    request,
+    alice,
+    bob,
+    dora,
+    lead,
+    coordinator,
+    county_admin,
+    dpo,
+    volunteer_coordinator,
+    volunteer,
+    state_officer,
+    charlie,
+    case,
+    session,
+):
     consent = consent_record(actor=alice, case=case, given_on=dt.date.today(), form="signed")
-    users = {"alice": alice, "bob": bob, "dora": dora, "lead": lead, "coordinator": coordinator,
-             "county_admin": county_admin, "dpo": dpo, "volunteer_coordinator": volunteer_coordinator,
-             "volunteer": volunteer, "state_officer": state_officer, "charlie": charlie}
+    users = {
+        "alice": alice,
+        "bob": bob,
+        "dora": dora,
+        "lead": lead,
+        "coordinator": coordinator,
+        "county_admin": county_admin,
+        "dpo": dpo,
+        "volunteer_coordinator": volunteer_coordinator,
+        "volunteer": volunteer,
+        "state_officer": state_officer,
+        "charlie": charlie,
+    }
     kwargs = {
-        "uuid": case.uuid, "consent_uuid": consent.uuid,
+        "uuid": case.uuid,
+        "consent_uuid": consent.uuid,
     }
     per_name = {
         "counselling:session_update": {"uuid": session.uuid},
@@ -149,7 +185,9 @@ def _url(name, pattern, kwargs, per_name):
 
 
 def test_every_url_has_an_expectation():
-    missing = [name for name, _p in ALL_URLS if name not in EXPECTED and not name.startswith("api:")]
+    missing = [
+        name for name, _p in ALL_URLS if name not in EXPECTED and not name.startswith("api:")
+    ]
     assert not missing, f"URLs without an entry in the role x URL matrix: {missing}"
 
 
@@ -191,5 +229,7 @@ def test_unknown_object_is_404(client, alice, db):
     client.force_login(alice)
     import uuid
 
-    assert client.get(reverse("clients:case_detail", kwargs={"uuid": uuid.uuid4()})).status_code == 404
+    assert (
+        client.get(reverse("clients:case_detail", kwargs={"uuid": uuid.uuid4()})).status_code == 404
+    )
     assert client.get("/faelle/kein-uuid/").status_code == 404

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +25,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY (oder DJANGO_SECRET_KEY_FILE) muss im Betrieb gesetzt sein."
         )
 
+# Reverse proxies whose X-Forwarded-For is trusted for the client address (audit log, throttling).
+WEGWEISER_TRUSTED_PROXIES = frozenset(env_list("WEGWEISER_TRUSTED_PROXIES", default=[]))
 ALLOWED_HOSTS = env_list("WEGWEISER_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("WEGWEISER_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -92,10 +93,18 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-SQLITE_PATH = Path(env("WEGWEISER_SQLITE_PATH", default=str(PROJECT_DIR / "var" / "wegweiser.sqlite3")))
+SQLITE_PATH = Path(
+    env("WEGWEISER_SQLITE_PATH", default=str(PROJECT_DIR / "var" / "wegweiser.sqlite3"))
+)
 DATABASE_URL = secret("DATABASE_URL", default="")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("WEGWEISER_DB_CONN_MAX_AGE", default=60), conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("WEGWEISER_DB_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -103,7 +112,9 @@ else:
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                ),
             },
         }
     }
@@ -117,7 +128,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

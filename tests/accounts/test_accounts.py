@@ -65,11 +65,19 @@ def test_failed_logins_are_throttled_without_revealing_the_account(alice, settin
         http = HttpClient(REMOTE_ADDR="10.1.1.1" if email == alice.email else "10.1.1.2")
         statuses = [_login(http, email, "falsch-falsch-falsch").status_code for _ in range(7)]
         texts[email] = _login(http, email, "falsch-falsch-falsch").content.decode()
-        assert 429 in statuses or "zu viele" in texts[email].lower() or "too many" in texts[email].lower()
+        assert (
+            429 in statuses
+            or "zu viele" in texts[email].lower()
+            or "too many" in texts[email].lower()
+        )
     # the same answer for an existing and a non-existing account
     strip = lambda t: t.replace(alice.email, "X").replace("niemand@example.org", "X")  # noqa: E731
-    assert ("Anmeldeversuche" in texts[alice.email]) == ("Anmeldeversuche" in texts["niemand@example.org"])
-    assert len(strip(texts[alice.email])) - len(strip(texts["niemand@example.org"])) in range(-50, 51)
+    assert ("Anmeldeversuche" in texts[alice.email]) == (
+        "Anmeldeversuche" in texts["niemand@example.org"]
+    )
+    assert len(strip(texts[alice.email])) - len(strip(texts["niemand@example.org"])) in range(
+        -50, 51
+    )
 
 
 def test_idle_timeout_defaults_to_30_minutes(client, alice):
@@ -93,7 +101,9 @@ def test_deactivation_ends_all_sessions_at_once(county_admin, bob):
     user_deactivate(actor=county_admin, user=bob)
     for http in (first, second):
         assert http.get(reverse("core:desk")).status_code == 302
-    assert AuditEntry.objects.filter(action="accounts.user.deactivated", object_uuid=bob.uuid).exists()
+    assert AuditEntry.objects.filter(
+        action="accounts.user.deactivated", object_uuid=bob.uuid
+    ).exists()
     # and a new login is refused
     http = HttpClient()
     _login(http, bob.email)
@@ -101,9 +111,16 @@ def test_deactivation_ends_all_sessions_at_once(county_admin, bob):
 
 
 def test_county_admin_creates_users_of_county_and_providers(county_admin, team):
-    user = user_create(actor=county_admin, email="Neu@Example.org", first_name="Nina", last_name="Neu",
-                       role="integration_manager", organisation=team.organisation, team=team,
-                       password="ein-sehr-langes-Passwort-1")
+    user = user_create(
+        actor=county_admin,
+        email="Neu@Example.org",
+        first_name="Nina",
+        last_name="Neu",
+        role="integration_manager",
+        organisation=team.organisation,
+        team=team,
+        password="ein-sehr-langes-Passwort-1",
+    )
     assert user.kreis == county_admin.kreis and user.email == "neu@example.org"
     assert user.check_password("ein-sehr-langes-Passwort-1")
 
@@ -112,11 +129,24 @@ def test_county_admin_cannot_place_users_elsewhere(county_admin, charlie):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        user_create(actor=county_admin, email="x@example.org", first_name="X", last_name="Y",
-                    role="integration_manager", organisation=charlie.organisation, team=charlie.team)
+        user_create(
+            actor=county_admin,
+            email="x@example.org",
+            first_name="X",
+            last_name="Y",
+            role="integration_manager",
+            organisation=charlie.organisation,
+            team=charlie.team,
+        )
     with pytest.raises(ValidationError):
-        user_create(actor=county_admin, email="x@example.org", first_name="X", last_name="Y",
-                    role="state_funding_officer", organisation=county_admin.organisation)
+        user_create(
+            actor=county_admin,
+            email="x@example.org",
+            first_name="X",
+            last_name="Y",
+            role="state_funding_officer",
+            organisation=county_admin.organisation,
+        )
 
 
 def test_role_change_needs_reauthentication_and_ends_sessions(client, county_admin, bob):
@@ -124,8 +154,13 @@ def test_role_change_needs_reauthentication_and_ends_sessions(client, county_adm
     _login(bob_http, bob.email)
     _login(client, county_admin.email)
     url = reverse("accounts_admin:user_update", kwargs={"uuid": bob.uuid})
-    data = {"first_name": "Bob", "last_name": "Bauer", "role": "team_lead",
-            "organisation": bob.organisation.pk, "team": bob.team.pk}
+    data = {
+        "first_name": "Bob",
+        "last_name": "Bauer",
+        "role": "team_lead",
+        "organisation": bob.organisation.pk,
+        "team": bob.team.pk,
+    }
     # a role change asks for the password again, even right after the login
     response = client.post(url, data)
     assert response.status_code == 302 and reverse("account_reauthenticate") in response["Location"]
@@ -157,8 +192,15 @@ def test_other_roles_cannot_administer_users(alice, bob):
     with pytest.raises(PermissionDenied):
         user_deactivate(actor=alice, user=bob)
     with pytest.raises(PermissionDenied):
-        user_update(actor=alice, user=bob, role="team_lead", organisation=bob.organisation, team=bob.team,
-                    first_name="B", last_name="B")
+        user_update(
+            actor=alice,
+            user=bob,
+            role="team_lead",
+            organisation=bob.organisation,
+            team=bob.team,
+            first_name="B",
+            last_name="B",
+        )
 
 
 def test_admin_of_another_kreis_gets_404(county_admin, charlie):

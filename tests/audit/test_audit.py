@@ -16,14 +16,20 @@ def test_the_application_refuses_to_change_or_delete_entries(alice, case):
         entry.delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL"
+)
 def test_postgresql_refuses_update_and_delete(alice, case):
     entry = AuditEntry.objects.filter(case_uuid=case.uuid).first()
     for statement in (
         "UPDATE audit_auditentry SET action = 'x' WHERE id = %s",
         "DELETE FROM audit_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement, [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk, action=entry.action).exists()
     with pytest.raises(DatabaseError):

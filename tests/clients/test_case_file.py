@@ -16,10 +16,17 @@ from wegweiser.clients.services import case_close, case_update, consent_record, 
 
 def _client_form(**overrides):
     data = {
-        "given_names": "Olena", "family_name": "Шевченко", "birth_date_precision": "full",
-        "birth_date": "03.04.1988", "gender": "female", "residence_status": "erlaubnis_24",
-        "accommodation_phase": "follow_up", "opened_on": timezone.localdate().strftime("%d.%m.%Y"),
-        "languages": ["uk", "ru"], "nationalities": ["UA"], "household_label": "Familie Schewtschenko",
+        "given_names": "Olena",
+        "family_name": "Шевченко",
+        "birth_date_precision": "full",
+        "birth_date": "03.04.1988",
+        "gender": "female",
+        "residence_status": "erlaubnis_24",
+        "accommodation_phase": "follow_up",
+        "opened_on": timezone.localdate().strftime("%d.%m.%Y"),
+        "languages": ["uk", "ru"],
+        "nationalities": ["UA"],
+        "household_label": "Familie Schewtschenko",
     }
     data.update(overrides)
     return data
@@ -34,7 +41,9 @@ def test_manager_creates_a_client_with_household_and_case(client, alice):
     assert person.household.label == "Familie Schewtschenko"
     case = person.cases.get()
     assert case.responsible == alice and case.number.startswith(f"{timezone.localdate().year}-")
-    assert case.period_ends_on == case.opened_on.replace(year=case.opened_on.year + 3) - dt.timedelta(days=1)
+    assert case.period_ends_on == case.opened_on.replace(
+        year=case.opened_on.year + 3
+    ) - dt.timedelta(days=1)
     page = client.get(response["Location"]).content.decode()
     assert "Шевченко" in page and "Shevchenko" in page
     assert "Keine Einwilligung" in page or "No consent" in page
@@ -46,7 +55,10 @@ def test_manager_creates_a_client_with_household_and_case(client, alice):
         ({"given_names": ""}, "given_names"),
         ({"given_names": "Olena\x00"}, "given_names"),
         ({"family_name": "x" * 151}, "family_name"),
-        ({"birth_date": (dt.date.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")}, "birth_date"),
+        (
+            {"birth_date": (dt.date.today() + dt.timedelta(days=1)).strftime("%d.%m.%Y")},
+            "birth_date",
+        ),
         ({"birth_date_precision": "year", "birth_date": "", "birth_year": ""}, "birth_year"),
         ({"email": "keine-adresse"}, "email"),
     ],
@@ -67,8 +79,13 @@ def test_second_concurrent_save_of_a_person_is_refused(client, alice, bob, case)
     from wegweiser.clients.services import client_update
 
     client_update(actor=bob, client=case.client, version=case.client.version, phone="0151 111")
-    data = _client_form(version=stale, phone="0151 222", given_names="Amina", family_name="Haddad",
-                        birth_date="17.05.1990")
+    data = _client_form(
+        version=stale,
+        phone="0151 222",
+        given_names="Amina",
+        family_name="Haddad",
+        birth_date="17.05.1990",
+    )
     response = client.post(url, data)
     assert response.status_code == 200
     assert "0151 222" in response.content.decode()
@@ -78,16 +95,28 @@ def test_second_concurrent_save_of_a_person_is_refused(client, alice, bob, case)
 
 def test_fourth_year_needs_a_justification(alice, case):
     with pytest.raises(ValidationError) as exc:
-        case_update(actor=alice, case=case, version=case.version, period_years=4, extension_reason="")
+        case_update(
+            actor=alice, case=case, version=case.version, period_years=4, extension_reason=""
+        )
     assert "extension_reason" in exc.value.message_dict
-    updated = case_update(actor=alice, case=case, version=case.version, period_years=4,
-                          extension_reason="Ausbildung läuft bis Sommer, Begleitung nötig")
+    updated = case_update(
+        actor=alice,
+        case=case,
+        version=case.version,
+        period_years=4,
+        extension_reason="Ausbildung läuft bis Sommer, Begleitung nötig",
+    )
     assert updated.period_ends_on.year == case.opened_on.year + 4
 
 
 def test_closing_needs_a_reason_and_ends_session_recording(alice, case):
-    closed = case_close(actor=alice, case=case, version=case.version, closed_on=timezone.localdate(),
-                        close_reason="self_reliant")
+    closed = case_close(
+        actor=alice,
+        case=case,
+        version=case.version,
+        closed_on=timezone.localdate(),
+        close_reason="self_reliant",
+    )
     assert not closed.is_open
     with pytest.raises(ValidationError):
         make_session(alice, closed)
@@ -98,8 +127,13 @@ def test_case_without_consent_says_so_on_every_page(client, alice, case, session
     for name in ("clients:case_detail", "clients:case_timeline", "counselling:session_create"):
         page = client.get(reverse(name, kwargs={"uuid": case.uuid})).content.decode()
         assert 'data-testid="no-consent"' in page, name
-    consent = consent_record(actor=alice, case=case, given_on=timezone.localdate(), form="oral_witness",
-                             witness="Frau Weber (Dolmetscherin)")
+    consent = consent_record(
+        actor=alice,
+        case=case,
+        given_on=timezone.localdate(),
+        form="oral_witness",
+        witness="Frau Weber (Dolmetscherin)",
+    )
     page = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid})).content.decode()
     assert 'data-testid="no-consent"' not in page
     consent_withdraw(actor=alice, case=case, consent=consent, withdrawn_on=timezone.localdate())
@@ -129,7 +163,9 @@ def test_coordinator_opens_a_case_only_with_a_recorded_reason(client, coordinato
     assert entry.actor == coordinator and "Vertretung" in entry.data["reason"]
     assert AuditEntry.objects.filter(action="clients.case.viewed", actor=coordinator).count() == 1
     # read-only: no edit links, edit URLs refused
-    assert client.get(reverse("clients:client_update", kwargs={"uuid": case.uuid})).status_code == 403
+    assert (
+        client.get(reverse("clients:client_update", kwargs={"uuid": case.uuid})).status_code == 403
+    )
 
 
 def test_team_sharing_controls_what_a_colleague_sees(client, alice, bob, case):
@@ -150,8 +186,15 @@ def test_every_view_of_a_case_file_is_logged(client, alice, case):
 
 
 def test_timeline_shows_sessions_and_changes_in_order(client, alice, case):
-    make_session(alice, case, held_on=timezone.localdate() - dt.timedelta(days=10), summary="Älteres Gespräch")
-    make_session(alice, case, held_on=timezone.localdate() - dt.timedelta(days=2), summary="Neueres Gespräch")
+    make_session(
+        alice,
+        case,
+        held_on=timezone.localdate() - dt.timedelta(days=10),
+        summary="Älteres Gespräch",
+    )
+    make_session(
+        alice, case, held_on=timezone.localdate() - dt.timedelta(days=2), summary="Neueres Gespräch"
+    )
     case_update(actor=alice, case=case, version=case.version, shared_with_team=False)
     client.force_login(alice)
     page = client.get(reverse("clients:case_timeline", kwargs={"uuid": case.uuid})).content.decode()
@@ -161,10 +204,19 @@ def test_timeline_shows_sessions_and_changes_in_order(client, alice, case):
 
 def test_desk_shows_caseload_ending_periods_and_quiet_cases(client, alice):
     today = timezone.localdate()
-    ending = make_client(alice, given_names="Ende", family_name="Bald", opened_on=today - dt.timedelta(days=3 * 365 - 30))
-    quiet = make_client(alice, given_names="Lange", family_name="Still", opened_on=today - dt.timedelta(days=200))
+    ending = make_client(
+        alice,
+        given_names="Ende",
+        family_name="Bald",
+        opened_on=today - dt.timedelta(days=3 * 365 - 30),
+    )
+    quiet = make_client(
+        alice, given_names="Lange", family_name="Still", opened_on=today - dt.timedelta(days=200)
+    )
     make_session(alice, quiet.cases.get(), held_on=today - dt.timedelta(weeks=10))
-    active = make_client(alice, given_names="Gerade", family_name="Aktiv", opened_on=today - dt.timedelta(days=20))
+    active = make_client(
+        alice, given_names="Gerade", family_name="Aktiv", opened_on=today - dt.timedelta(days=20)
+    )
     make_session(alice, active.cases.get(), held_on=today)
     client.force_login(alice)
     response = client.get(reverse("core:desk"))
@@ -188,9 +240,12 @@ def test_number_of_queries_does_not_grow_with_rows(client, alice, django_assert_
     case = first.cases.get()
     make_session(alice, case)
     client.force_login(alice)
-    urls = [reverse("clients:case_list"), reverse("core:desk"),
-            reverse("clients:case_detail", kwargs={"uuid": case.uuid}),
-            reverse("clients:case_timeline", kwargs={"uuid": case.uuid})]
+    urls = [
+        reverse("clients:case_list"),
+        reverse("core:desk"),
+        reverse("clients:case_detail", kwargs={"uuid": case.uuid}),
+        reverse("clients:case_timeline", kwargs={"uuid": case.uuid}),
+    ]
     before = {url: count(url) for url in urls}
     for i in range(12):
         other = make_client(alice, given_names=f"Person{i}", family_name="Test")
@@ -203,8 +258,14 @@ def test_number_of_queries_does_not_grow_with_rows(client, alice, django_assert_
 def test_charlie_of_another_kreis_gets_404_and_changes_nothing(client, charlie, case):
     client.force_login(charlie)
     before = case.client.version
-    for name in ("clients:case_detail", "clients:client_update", "clients:case_update", "clients:case_close",
-                 "clients:consent_create", "clients:case_timeline"):
+    for name in (
+        "clients:case_detail",
+        "clients:client_update",
+        "clients:case_update",
+        "clients:case_close",
+        "clients:consent_create",
+        "clients:case_timeline",
+    ):
         url = reverse(name, kwargs={"uuid": case.uuid})
         assert client.get(url).status_code == 404, name
         assert client.post(url, {"given_names": "X", "reason": "x" * 20}).status_code == 404, name
@@ -212,5 +273,10 @@ def test_charlie_of_another_kreis_gets_404_and_changes_nothing(client, charlie, 
     assert case.client.version == before
     assert not client.get(reverse("clients:case_list"), {"q": "Haddad"}).context["page"].object_list
     with pytest.raises(Http404):
-        case_close(actor=charlie, case=case, version=case.version, closed_on=timezone.localdate(),
-                   close_reason="moved_away")
+        case_close(
+            actor=charlie,
+            case=case,
+            version=case.version,
+            closed_on=timezone.localdate(),
+            close_reason="moved_away",
+        )

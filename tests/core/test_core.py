@@ -48,3 +48,20 @@ def test_pages_are_german_by_default(client, alice):
     client.force_login(alice)
     page = client.get(reverse("core:desk")).content.decode()
     assert 'lang="de"' in page
+
+
+def test_client_address_behind_a_trusted_proxy(client, alice, case, settings):
+    from wegweiser.audit.models import AuditEntry
+
+    settings.WEGWEISER_TRUSTED_PROXIES = frozenset({"10.0.0.1"})
+    client.force_login(alice)
+    url = reverse("clients:case_detail", kwargs={"uuid": case.uuid})
+    client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    # a client that is not a trusted proxy cannot choose its logged address
+    client.get(url, REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    ips = list(
+        AuditEntry.objects.filter(action="clients.case.viewed")
+        .order_by("pk")
+        .values_list("ip", flat=True)
+    )
+    assert ips == ["203.0.113.9", "198.51.100.4"]

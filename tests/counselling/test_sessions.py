@@ -16,8 +16,11 @@ TODAY = timezone.localdate
 
 def _post(client, case, **overrides):
     data = {
-        "held_on": TODAY().strftime("%d.%m.%Y"), "duration_minutes": "45", "channel": "phone",
-        "fields_of_action": ["language", "work"], "summary": "Anmeldung Integrationskurs besprochen",
+        "held_on": TODAY().strftime("%d.%m.%Y"),
+        "duration_minutes": "45",
+        "channel": "phone",
+        "fields_of_action": ["language", "work"],
+        "summary": "Anmeldung Integrationskurs besprochen",
         "confidential_note": "",
     }
     data.update(overrides)
@@ -33,7 +36,9 @@ def test_manager_records_a_session_and_sees_it_on_the_case(client, alice, case):
     case.refresh_from_db()
     assert case.last_session_on == TODAY()
     assert case.session_count == 1
-    assert AuditEntry.objects.filter(action="counselling.session.recorded", case_uuid=case.uuid).exists()
+    assert AuditEntry.objects.filter(
+        action="counselling.session.recorded", case_uuid=case.uuid
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -47,7 +52,9 @@ def test_manager_records_a_session_and_sees_it_on_the_case(client, alice, case):
         ("held_on", "31.02.2026", "Datum"),
     ],
 )
-def test_bad_input_is_refused_in_german_beside_the_field_and_nothing_saved(client, alice, case, field, value, message):
+def test_bad_input_is_refused_in_german_beside_the_field_and_nothing_saved(
+    client, alice, case, field, value, message
+):
     client.force_login(alice)
     response = _post(client, case, **{field: value})
     assert response.status_code == 200
@@ -56,7 +63,9 @@ def test_bad_input_is_refused_in_german_beside_the_field_and_nothing_saved(clien
     assert message in " ".join(form.errors[field])
     assert not CounsellingSession.objects.exists()
     # the user's other input stays on screen
-    assert "Anmeldung Integrationskurs besprochen" in response.content.decode() or field == "summary"
+    assert (
+        "Anmeldung Integrationskurs besprochen" in response.content.decode() or field == "summary"
+    )
 
 
 def test_confidential_note_is_encrypted_at_rest_and_not_in_lists(client, alice, case):
@@ -69,9 +78,12 @@ def test_confidential_note_is_encrypted_at_rest_and_not_in_lists(client, alice, 
         stored = cursor.fetchone()[0]
     assert "Trauma" not in stored
     assert stored.startswith("1:")
-    for url in (reverse("clients:case_detail", kwargs={"uuid": case.uuid}),
-                reverse("clients:case_timeline", kwargs={"uuid": case.uuid}),
-                reverse("clients:case_list"), reverse("core:desk")):
+    for url in (
+        reverse("clients:case_detail", kwargs={"uuid": case.uuid}),
+        reverse("clients:case_timeline", kwargs={"uuid": case.uuid}),
+        reverse("clients:case_list"),
+        reverse("core:desk"),
+    ):
         assert "Traumatherapie" not in client.get(url).content.decode(), url
 
 
@@ -84,10 +96,16 @@ def test_concurrent_edit_of_a_session_is_refused_and_input_kept(client, alice, b
     from wegweiser.counselling.services import session_update
 
     session_update(actor=bob, session=session, version=session.version, summary="Bobs Fassung")
-    response = client.post(url, {
-        "version": form_version, "held_on": session.held_on.strftime("%d.%m.%Y"),
-        "duration_minutes": "45", "channel": "in_person", "summary": "Alices Fassung",
-    })
+    response = client.post(
+        url,
+        {
+            "version": form_version,
+            "held_on": session.held_on.strftime("%d.%m.%Y"),
+            "duration_minutes": "45",
+            "channel": "in_person",
+            "summary": "Alices Fassung",
+        },
+    )
     assert response.status_code == 200
     assert "zwischenzeitlich" in response.content.decode()
     assert "Alices Fassung" in response.content.decode()
@@ -105,12 +123,24 @@ def test_only_household_members_can_be_present(alice):
     omar = make_client(alice, given_names="Omar", household=household, open_case=False)
     stranger = make_client(alice, given_names="Fremd", family_name="Person")
     case = amina.cases.get()
-    session = session_record(actor=alice, case=case, held_on=TODAY(), duration_minutes=30,
-                             channel="outreach", members_present=[omar])
+    session = session_record(
+        actor=alice,
+        case=case,
+        held_on=TODAY(),
+        duration_minutes=30,
+        channel="outreach",
+        members_present=[omar],
+    )
     assert list(session.members_present.all()) == [omar]
     with pytest.raises(ValidationError):
-        session_record(actor=alice, case=case, held_on=TODAY(), duration_minutes=30,
-                       channel="outreach", members_present=[stranger])
+        session_record(
+            actor=alice,
+            case=case,
+            held_on=TODAY(),
+            duration_minutes=30,
+            channel="outreach",
+            members_present=[stranger],
+        )
 
 
 def test_charlie_of_another_kreis_cannot_record_or_edit_sessions(client, charlie, case, session):
@@ -124,7 +154,9 @@ def test_charlie_of_another_kreis_cannot_record_or_edit_sessions(client, charlie
     assert client.get(url).status_code == 404
     assert client.post(url, {"summary": "fremd"}).status_code == 404
     with pytest.raises(Http404):
-        session_record(actor=charlie, case=case, held_on=TODAY(), duration_minutes=10, channel="phone")
+        session_record(
+            actor=charlie, case=case, held_on=TODAY(), duration_minutes=10, channel="phone"
+        )
     with pytest.raises(Http404):
         session_update(actor=charlie, session=session, version=session.version, summary="fremd")
     assert CounsellingSession.objects.count() == 1

@@ -30,17 +30,29 @@ def test_hanau_changes_status_on_1_january_2026(loaded):
 
 
 def test_inhabitants_2018_sum_to_the_official_state_total(loaded):
-    total = sum(Population.objects.filter(kreis__land__code="BW", reference_date=dt.date(2018, 12, 31))
-                .values_list("inhabitants", flat=True))
+    total = sum(
+        Population.objects.filter(
+            kreis__land__code="BW", reference_date=dt.date(2018, 12, 31)
+        ).values_list("inhabitants", flat=True)
+    )
     assert total == 11_069_533
 
 
 def test_loading_twice_changes_nothing(loaded):
     counts = (Kreis.objects.count(), Population.objects.count())
-    snapshot = list(Population.objects.order_by("pk").values_list("kreis__ags", "reference_date", "inhabitants"))
+    snapshot = list(
+        Population.objects.order_by("pk").values_list("kreis__ags", "reference_date", "inhabitants")
+    )
     call_command("load_reference_data", verbosity=0)
     assert (Kreis.objects.count(), Population.objects.count()) == counts
-    assert list(Population.objects.order_by("pk").values_list("kreis__ags", "reference_date", "inhabitants")) == snapshot
+    assert (
+        list(
+            Population.objects.order_by("pk").values_list(
+                "kreis__ags", "reference_date", "inhabitants"
+            )
+        )
+        == snapshot
+    )
 
 
 def test_the_product_carries_its_own_copy_of_the_data():

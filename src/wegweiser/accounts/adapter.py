@@ -12,6 +12,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def get_client_ip(self, request) -> str:
+        # One notion of the client address for throttling and the audit log.
+        from django.core.exceptions import PermissionDenied
+
+        from wegweiser.core.middleware import client_ip
+
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # Managing the second factor right after the login (the county enforces its set-up
         # before any case work) needs no second password prompt: the password was just given.
@@ -19,6 +30,9 @@ class AccountAdapter(DefaultAccountAdapter):
         request = getattr(context, "request", None)
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             records = get_authentication_records(request, request.user)
-            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+            if (
+                records
+                and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)

@@ -13,25 +13,43 @@ ROLE_CHOICES = [(r.value, r.label) for r in ASSIGNABLE_BY_COUNTY_ADMIN]
 
 class UserForm(Form):
     email = forms.EmailField(label=_("e-mail address"))
-    first_name = forms.CharField(label=_("first name"), max_length=150, validators=[validate_single_line])
-    last_name = forms.CharField(label=_("last name"), max_length=150, validators=[validate_single_line])
+    first_name = forms.CharField(
+        label=_("first name"), max_length=150, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("last name"), max_length=150, validators=[validate_single_line]
+    )
     role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
-    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.none()
+    )
     team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.none(), required=False)
     password = forms.CharField(
-        label=_("initial password"), required=False, widget=forms.PasswordInput(render_value=False),
-        help_text=_("At least 12 characters. The user sets up the second factor at the first login."),
+        label=_("initial password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "At least 12 characters. The user sets up the second factor at the first login."
+        ),
     )
 
     def __init__(self, *args, kreis, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(kreis=kreis, is_active=True)
-        self.fields["team"].queryset = Team.objects.filter(kreis=kreis).select_related("organisation")
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kreis=kreis, is_active=True
+        )
+        self.fields["team"].queryset = Team.objects.filter(kreis=kreis).select_related(
+            "organisation"
+        )
         if editing:
             del self.fields["email"]
             del self.fields["password"]
 
 
 class ApiTokenForm(Form):
-    name = forms.CharField(label=_("name of the token"), max_length=100, validators=[validate_single_line],
-                           help_text=_("For example the system that uses it."))
+    name = forms.CharField(
+        label=_("name of the token"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("For example the system that uses it."),
+    )

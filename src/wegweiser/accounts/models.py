@@ -52,7 +52,11 @@ class User(PublicIdModel, AbstractUser):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="members"
     )
     team = models.ForeignKey(
-        "organisations.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        "organisations.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
     )
     full_time_equivalent = models.DecimalField(
         _("full-time equivalent"), max_digits=3, decimal_places=2, default=1
@@ -69,7 +73,10 @@ class User(PublicIdModel, AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in STATE_ROLES], kreis__isnull=True)
-                | (~models.Q(role__in=[r.value for r in STATE_ROLES]) & models.Q(kreis__isnull=False))
+                | (
+                    ~models.Q(role__in=[r.value for r in STATE_ROLES])
+                    & models.Q(kreis__isnull=False)
+                )
                 | models.Q(is_superuser=True),
                 name="user_kreis_matches_role",
             )

@@ -33,15 +33,32 @@ def _check_placement(actor, *, role: str, organisation, team) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor, email: str, first_name: str, last_name: str, role: str, organisation,
-                team=None, password: str | None = None) -> User:
+def user_create(
+    *,
+    actor,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    organisation,
+    team=None,
+    password: str | None = None,
+) -> User:
     _require_admin_of(actor)
     _check_placement(actor, role=role, organisation=organisation, team=team)
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A user with this e-mail address already exists.")})
-    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=role,
-                land_id=actor.land_id, kreis_id=actor.kreis_id, organisation=organisation, team=team)
+    user = User(
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+        land_id=actor.land_id,
+        kreis_id=actor.kreis_id,
+        organisation=organisation,
+        team=team,
+    )
     if password:
         from django.contrib.auth.password_validation import validate_password
 
@@ -56,7 +73,9 @@ def user_create(*, actor, email: str, first_name: str, last_name: str, role: str
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, role: str, organisation, team, first_name: str, last_name: str) -> User:
+def user_update(
+    *, actor, user: User, role: str, organisation, team, first_name: str, last_name: str
+) -> User:
     _require_admin_of(actor, user)
     _check_placement(actor, role=role, organisation=organisation, team=team)
     if user.pk == actor.pk and role != user.role:
@@ -92,7 +111,9 @@ def user_deactivate(*, actor, user: User) -> User:
     user.save(update_fields=["is_active"])
     ended = _end_sessions(user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_record(actor=actor, action="accounts.user.deactivated", obj=user, data={"sessions_ended": ended})
+    audit_record(
+        actor=actor, action="accounts.user.deactivated", obj=user, data={"sessions_ended": ended}
+    )
     return user
 
 

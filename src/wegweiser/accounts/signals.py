@@ -32,11 +32,19 @@ def log_password_change(sender, request, user, **kwargs):
 
 @receiver(authenticator_added)
 def log_authenticator_added(sender, request, user, authenticator, **kwargs):
-    audit_record(actor=user, action="accounts.user.second_factor_added", obj=user,
-                 data={"type": authenticator.type})
+    audit_record(
+        actor=user,
+        action="accounts.user.second_factor_added",
+        obj=user,
+        data={"type": authenticator.type},
+    )
 
 
 @receiver(authenticator_removed)
 def log_authenticator_removed(sender, request, user, authenticator, **kwargs):
-    audit_record(actor=user, action="accounts.user.second_factor_removed", obj=user,
-                 data={"type": authenticator.type})
+    audit_record(
+        actor=user,
+        action="accounts.user.second_factor_removed",
+        obj=user,
+        data={"type": authenticator.type},
+    )

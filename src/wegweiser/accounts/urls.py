@@ -20,8 +20,16 @@ urlpatterns = [
     path("2fa/totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
     path("2fa/totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
     path("2fa/recovery-codes/", recovery_views.view_recovery_codes, name="mfa_view_recovery_codes"),
-    path("2fa/recovery-codes/generate/", recovery_views.generate_recovery_codes, name="mfa_generate_recovery_codes"),
-    path("2fa/recovery-codes/download/", recovery_views.download_recovery_codes, name="mfa_download_recovery_codes"),
+    path(
+        "2fa/recovery-codes/generate/",
+        recovery_views.generate_recovery_codes,
+        name="mfa_generate_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/download/",
+        recovery_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
     path("profil/", views.profile, name="accounts_profile"),
     path("profil/tokens/", views.token_create, name="accounts_token_create"),
     path("profil/tokens/<uuid:uuid>/widerrufen/", views.token_revoke, name="accounts_token_revoke"),

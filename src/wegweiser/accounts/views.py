@@ -25,7 +25,9 @@ def profile(request):
     new_token = request.session.pop("ww_new_token", None)
     context = {
         "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
-        "tokens": ApiToken.objects.filter(user=user), "form": form, "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=user),
+        "form": form,
+        "new_token": new_token,
     }
     return render(request, "accounts/profile.html", context)
 
@@ -36,7 +38,9 @@ def token_create(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            _token, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            _token, raw = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -76,7 +80,11 @@ def county_admin_required(view):
 
 
 def _user_of_kreis(request, uuid) -> User:
-    user = User.objects.filter(uuid=uuid, kreis_id=request.user.kreis_id).select_related("organisation", "team").first()
+    user = (
+        User.objects.filter(uuid=uuid, kreis_id=request.user.kreis_id)
+        .select_related("organisation", "team")
+        .first()
+    )
     if user is None:
         raise Http404
     return user
@@ -84,8 +92,11 @@ def _user_of_kreis(request, uuid) -> User:
 
 def user_list(request):
     _require_admin(request)
-    users = User.objects.filter(kreis_id=request.user.kreis_id).select_related("organisation", "team").order_by(
-        "-is_active", "last_name", "first_name")
+    users = (
+        User.objects.filter(kreis_id=request.user.kreis_id)
+        .select_related("organisation", "team")
+        .order_by("-is_active", "last_name", "first_name")
+    )
     return render(request, "accounts/user_list.html", {"users": users, "nav": "users"})
 
 
@@ -102,7 +113,9 @@ def user_create(request):
         else:
             messages.success(request, _("The user has been created."))
             return redirect("accounts_admin:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "nav": "users", "creating": True})
+    return render(
+        request, "accounts/user_form.html", {"form": form, "nav": "users", "creating": True}
+    )
 
 
 @county_admin_required
@@ -110,8 +123,13 @@ def user_create(request):
 def user_update(request, uuid):
     _require_admin(request)
     target = _user_of_kreis(request, uuid)
-    initial = {"first_name": target.first_name, "last_name": target.last_name, "role": target.role,
-               "organisation": target.organisation, "team": target.team}
+    initial = {
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "role": target.role,
+        "organisation": target.organisation,
+        "team": target.team,
+    }
     form = UserForm(request.POST or None, kreis=request.user.kreis, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +139,9 @@ def user_update(request, uuid):
         else:
             messages.success(request, _("The user has been saved."))
             return redirect("accounts_admin:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target, "nav": "users"})
+    return render(
+        request, "accounts/user_form.html", {"form": form, "target": target, "nav": "users"}
+    )
 
 
 @require_POST

@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        "accounts.User", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        "accounts.User",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
         db_constraint=False,
     )
     actor_label = models.CharField(max_length=254, blank=True)
@@ -20,7 +24,11 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=100, blank=True)
     object_uuid = models.UUIDField(null=True, blank=True)
     kreis = models.ForeignKey(
-        "organisations.Kreis", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        "organisations.Kreis",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
         db_constraint=False,
     )
     # The person the entry is about, so that the log can be filtered by person (and redacted).

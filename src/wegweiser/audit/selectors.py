@@ -1,4 +1,5 @@
-"""Reads of the audit log: the county's log for administrators, a case's changes for the timeline."""
+"""Reads of the audit log: the county's log for administrators, a case's changes for the
+timeline."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from django.db.models import Q, QuerySet
 from wegweiser.audit.models import AuditEntry
 
 # Actions shown on a case's timeline (changes, not reads or logins).
-TIMELINE_PREFIXES = ("clients.case.opened", "clients.case.updated", "clients.case.closed",
-                     "clients.client.created", "clients.client.updated", "clients.consent.",
-                     "counselling.session.updated")
+TIMELINE_PREFIXES = (
+    "clients.case.opened",
+    "clients.case.updated",
+    "clients.case.closed",
+    "clients.client.created",
+    "clients.client.updated",
+    "clients.consent.",
+    "counselling.session.updated",
+)
 
 
 def case_timeline_entries(case) -> QuerySet[AuditEntry]:
@@ -28,8 +35,15 @@ def case_timeline_entries(case) -> QuerySet[AuditEntry]:
     )
 
 
-def audit_log(*, user, actor=None, client_uuids=None, since: dt.date | None = None,
-              until: dt.date | None = None, action: str = "") -> QuerySet[AuditEntry]:
+def audit_log(
+    *,
+    user,
+    actor=None,
+    client_uuids=None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    action: str = "",
+) -> QuerySet[AuditEntry]:
     if not (user.reads_audit_log and user.kreis_id):
         raise PermissionDenied
     qs = AuditEntry.objects.filter(kreis_id=user.kreis_id).select_related("actor")

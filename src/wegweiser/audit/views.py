@@ -45,8 +45,11 @@ def _person_q(query: str):
 def log(request):
     form, entries = _filtered(request)
     page = Paginator(entries, 100).get_page(request.GET.get("seite"))
-    return render(request, "audit/log.html", {"form": form, "page": page, "nav": "audit",
-                                              "querystring": request.GET.urlencode()})
+    return render(
+        request,
+        "audit/log.html",
+        {"form": form, "page": page, "nav": "audit", "querystring": request.GET.urlencode()},
+    )
 
 
 def _audit_reader_required(view):
@@ -63,16 +66,41 @@ def _audit_reader_required(view):
 @reauthentication_required
 def export(request):
     form, entries = _filtered(request)
-    audit_record(actor=request.user, action="audit.log.exported", data={"filters": request.GET.urlencode()})
+    audit_record(
+        actor=request.user, action="audit.log.exported", data={"filters": request.GET.urlencode()}
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="protokoll-{stamp}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Zeit (UTC)", "Benutzer", "Aktion", "Objekttyp", "Objekt", "Person", "Fall", "IP", "Details"])
+    writer.writerow(
+        [
+            "Zeit (UTC)",
+            "Benutzer",
+            "Aktion",
+            "Objekttyp",
+            "Objekt",
+            "Person",
+            "Fall",
+            "IP",
+            "Details",
+        ]
+    )
     for e in entries.iterator(chunk_size=2000):
-        writer.writerow([e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_uuid or "",
-                         e.client_uuid or "", e.case_uuid or "", e.ip or "", _safe(e.data)])
+        writer.writerow(
+            [
+                e.at.isoformat(),
+                e.actor_label,
+                e.action,
+                e.object_type,
+                e.object_uuid or "",
+                e.client_uuid or "",
+                e.case_uuid or "",
+                e.ip or "",
+                _safe(e.data),
+            ]
+        )
     return response
 
 

@@ -21,7 +21,10 @@ class ResidenceStatus(models.TextChoices):
     GESTATTUNG = "gestattung", _("Aufenthaltsgestattung (asylum procedure)")
     DULDUNG = "duldung", _("Duldung (toleration)")
     ERLAUBNIS_25 = "erlaubnis_25", _("Aufenthaltserlaubnis § 25 AufenthG")
-    ERLAUBNIS_24 = "erlaubnis_24", _("Aufenthaltserlaubnis § 24 AufenthG (temporary protection, Ukraine)")
+    ERLAUBNIS_24 = (
+        "erlaubnis_24",
+        _("Aufenthaltserlaubnis § 24 AufenthG (temporary protection, Ukraine)"),
+    )
     ERLAUBNIS_OTHER = "erlaubnis_other", _("Aufenthaltserlaubnis (other purpose)")
     NIEDERLASSUNG = "niederlassung", _("Niederlassungserlaubnis")
     OTHER = "other", _("other")

@@ -15,10 +15,25 @@ from wegweiser.core.forms import Form, ModelForm, date_field
 from wegweiser.organisations.models import Municipality
 
 CLIENT_FORM_FIELDS = [
-    "given_names", "family_name", "given_names_latin", "family_name_latin",
-    "birth_date_precision", "birth_date", "birth_year", "gender", "nationalities", "languages",
-    "interpreter_needed", "interpreter_language", "phone", "email", "municipality",
-    "arrival_date", "residence_status", "residence_valid_until", "accommodation_phase",
+    "given_names",
+    "family_name",
+    "given_names_latin",
+    "family_name_latin",
+    "birth_date_precision",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "nationalities",
+    "languages",
+    "interpreter_needed",
+    "interpreter_language",
+    "phone",
+    "email",
+    "municipality",
+    "arrival_date",
+    "residence_status",
+    "residence_valid_until",
+    "accommodation_phase",
     "accommodation_since",
 ]
 
@@ -30,16 +45,22 @@ class ClientForm(ModelForm):
     residence_valid_until = date_field(_("residence permit valid until"), required=False)
     accommodation_since = date_field(_("in this accommodation since"), required=False)
     nationalities = forms.MultipleChoiceField(
-        label=_("nationalities"), required=False, choices=lambda: list(countries),
+        label=_("nationalities"),
+        required=False,
+        choices=lambda: list(countries),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Several can be chosen with Ctrl or Cmd."),
     )
     languages = forms.MultipleChoiceField(
-        label=_("languages"), required=False, choices=LANGUAGES,
+        label=_("languages"),
+        required=False,
+        choices=LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
     interpreter_language = forms.ChoiceField(
-        label=_("interpreter language"), required=False, choices=[("", "—"), *LANGUAGES],
+        label=_("interpreter language"),
+        required=False,
+        choices=[("", "—"), *LANGUAGES],
     )
 
     class Meta:
@@ -51,15 +72,25 @@ class ClientForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.filter(kreis=kreis)
         self.fields["interpreter_needed"].widget.attrs["data-toggles"] = "id_interpreter_language"
-        self.fields["given_names_latin"].help_text = _("Leave empty to transliterate automatically.")
-        self.fields["family_name_latin"].help_text = _("Leave empty to transliterate automatically.")
+        self.fields["given_names_latin"].help_text = _(
+            "Leave empty to transliterate automatically."
+        )
+        self.fields["family_name_latin"].help_text = _(
+            "Leave empty to transliterate automatically."
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.initial["nationalities"] = [c.code for c in self.instance.nationalities]
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in CLIENT_FORM_FIELDS}
-        for name in ("given_names_latin", "family_name_latin", "phone", "email", "interpreter_language"):
+        for name in (
+            "given_names_latin",
+            "family_name_latin",
+            "phone",
+            "email",
+            "interpreter_language",
+        ):
             data[name] = data[name] or ""
         data["languages"] = list(data["languages"] or [])
         data["nationalities"] = list(data["nationalities"] or [])
@@ -68,7 +99,9 @@ class ClientForm(ModelForm):
 
 class ClientCreateForm(ClientForm):
     household_label = forms.CharField(
-        label=_("new household (name)"), required=False, max_length=200,
+        label=_("new household (name)"),
+        required=False,
+        max_length=200,
         help_text=_("For example 'Family Haddad'. Leave empty for a person living alone."),
     )
     opened_on = date_field(_("case opened on"))
@@ -78,14 +111,20 @@ class ClientCreateForm(ClientForm):
 
 class CaseForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    responsible = forms.ModelChoiceField(label=_("responsible integration manager"), queryset=User.objects.none())
+    responsible = forms.ModelChoiceField(
+        label=_("responsible integration manager"), queryset=User.objects.none()
+    )
     shared_with_team = forms.BooleanField(label=_("shared with the team"), required=False)
     period_years = forms.TypedChoiceField(
-        label=_("counselling period"), coerce=int,
-        choices=[(3, _("3 years")), (4, _("4 years (with justification)"))], widget=forms.RadioSelect,
+        label=_("counselling period"),
+        coerce=int,
+        choices=[(3, _("3 years")), (4, _("4 years (with justification)"))],
+        widget=forms.RadioSelect,
     )
     extension_reason = forms.CharField(
-        label=_("justification for a fourth year"), required=False, max_length=4000,
+        label=_("justification for a fourth year"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -99,18 +138,31 @@ class CaseForm(Form):
 class CaseCloseForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     closed_on = date_field(_("closed on"))
-    close_reason = forms.ChoiceField(label=_("reason for closing"), choices=choices.CloseReason.choices,
-                                     widget=forms.RadioSelect)
+    close_reason = forms.ChoiceField(
+        label=_("reason for closing"), choices=choices.CloseReason.choices, widget=forms.RadioSelect
+    )
 
 
 class ConsentForm(Form):
     given_on = date_field(_("given on"))
-    form = forms.ChoiceField(label=_("form"), choices=choices.ConsentForm.choices, widget=forms.RadioSelect)
-    witness = forms.CharField(label=_("witness"), required=False, max_length=200,
-                              help_text=_("Required for oral consent."))
-    covers_processing = forms.BooleanField(label=_("processing for integration management"), required=False, initial=True)
-    covers_referral = forms.BooleanField(label=_("passing data to services when referring"), required=False)
-    covers_volunteer = forms.BooleanField(label=_("passing contact data to volunteers"), required=False)
+    form = forms.ChoiceField(
+        label=_("form"), choices=choices.ConsentForm.choices, widget=forms.RadioSelect
+    )
+    witness = forms.CharField(
+        label=_("witness"),
+        required=False,
+        max_length=200,
+        help_text=_("Required for oral consent."),
+    )
+    covers_processing = forms.BooleanField(
+        label=_("processing for integration management"), required=False, initial=True
+    )
+    covers_referral = forms.BooleanField(
+        label=_("passing data to services when referring"), required=False
+    )
+    covers_volunteer = forms.BooleanField(
+        label=_("passing contact data to volunteers"), required=False
+    )
 
 
 class ConsentWithdrawForm(Form):
@@ -119,16 +171,22 @@ class ConsentWithdrawForm(Form):
 
 class AccessReasonForm(Form):
     reason = forms.CharField(
-        label=_("reason for opening this case file"), min_length=10, max_length=1000,
+        label=_("reason for opening this case file"),
+        min_length=10,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The reason is recorded in the audit log together with your name."),
     )
 
 
 class SearchForm(Form):
-    q = forms.CharField(label=_("Search by name, date of birth (dd.mm.yyyy) or case number"),
-                        required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search by name, date of birth (dd.mm.yyyy) or case number"),
+        required=False,
+        max_length=200,
+    )
     status = forms.ChoiceField(
-        label=_("status"), required=False,
+        label=_("status"),
+        required=False,
         choices=[("open", _("open")), ("closed", _("closed")), ("all", _("all"))],
     )

@@ -30,8 +30,12 @@ class Household(KreisOwnedModel, VersionedModel):
     street = single_line(200, _("street and number"), blank=True)
     postal_code = single_line(10, _("postal code"), blank=True)
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        verbose_name=_("municipality"), related_name="+",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
+        related_name="+",
     )
 
     class Meta:
@@ -45,7 +49,11 @@ class Client(KreisOwnedModel, VersionedModel):
     """A person counselled by the integration management."""
 
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("household"),
     )
     given_names = single_line(NAME_MAX, _("given names (as written by the person)"))
@@ -59,7 +67,9 @@ class Client(KreisOwnedModel, VersionedModel):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     birth_date_precision = models.CharField(
-        _("date of birth known"), max_length=10, choices=choices.BirthDatePrecision.choices,
+        _("date of birth known"),
+        max_length=10,
+        choices=choices.BirthDatePrecision.choices,
         default=choices.BirthDatePrecision.FULL,
     )
     gender = models.CharField(
@@ -73,17 +83,27 @@ class Client(KreisOwnedModel, VersionedModel):
     phone = single_line(40, _("phone"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        verbose_name=_("municipality"), related_name="+",
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
+        related_name="+",
     )
     arrival_date = models.DateField(_("arrival in Germany"), null=True, blank=True)
     residence_status = models.CharField(
-        _("residence status"), max_length=20, choices=choices.ResidenceStatus.choices,
+        _("residence status"),
+        max_length=20,
+        choices=choices.ResidenceStatus.choices,
         default=choices.ResidenceStatus.UNKNOWN,
     )
-    residence_valid_until = models.DateField(_("residence permit valid until"), null=True, blank=True)
+    residence_valid_until = models.DateField(
+        _("residence permit valid until"), null=True, blank=True
+    )
     accommodation_phase = models.CharField(
-        _("accommodation"), max_length=20, choices=choices.AccommodationPhase.choices,
+        _("accommodation"),
+        max_length=20,
+        choices=choices.AccommodationPhase.choices,
         default=choices.AccommodationPhase.UNKNOWN,
     )
     accommodation_since = models.DateField(_("in this accommodation since"), null=True, blank=True)
@@ -121,21 +141,31 @@ class Case(KreisOwnedModel, VersionedModel):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cases")
     opened_on = models.DateField(_("opened on"))
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("responsible integration manager"),
     )
     team = models.ForeignKey(
-        "organisations.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        "organisations.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
         verbose_name=_("team"),
     )
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="cases",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("provider"),
     )
     shared_with_team = models.BooleanField(_("shared with the team"), default=True)
     period_years = models.PositiveSmallIntegerField(_("counselling period (years)"), default=3)
     extension_reason = models.TextField(
-        _("justification for a fourth year"), blank=True, max_length=TEXT_MAX,
+        _("justification for a fourth year"),
+        blank=True,
+        max_length=TEXT_MAX,
         validators=[validate_no_control_characters],
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -152,12 +182,17 @@ class Case(KreisOwnedModel, VersionedModel):
         verbose_name = _("case")
         ordering = ["-opened_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "number"], name="case_number_unique_per_kreis"),
             models.UniqueConstraint(
-                fields=["kreis", "client"], condition=models.Q(closed_on__isnull=True),
+                fields=["kreis", "number"], name="case_number_unique_per_kreis"
+            ),
+            models.UniqueConstraint(
+                fields=["kreis", "client"],
+                condition=models.Q(closed_on__isnull=True),
                 name="case_one_open_case_per_client",
             ),
-            models.CheckConstraint(condition=models.Q(period_years__in=[3, 4]), name="case_period_3_or_4"),
+            models.CheckConstraint(
+                condition=models.Q(period_years__in=[3, 4]), name="case_period_3_or_4"
+            ),
         ]
         indexes = [
             models.Index(fields=["kreis", "responsible", "closed_on"]),
@@ -191,12 +226,16 @@ class Consent(KreisOwnedModel):
     covers_processing = models.BooleanField(
         _("processing for integration management"), default=True
     )
-    covers_referral = models.BooleanField(_("passing data to services when referring"), default=False)
+    covers_referral = models.BooleanField(
+        _("passing data to services when referring"), default=False
+    )
     covers_volunteer = models.BooleanField(_("passing contact data to volunteers"), default=False)
     form = models.CharField(_("form"), max_length=20, choices=choices.ConsentForm.choices)
     witness = single_line(200, _("witness"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consent")

@@ -13,17 +13,53 @@ import unicodedata
 import cologne_phonetics
 from anyascii import anyascii
 
-_GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_GERMAN_FOLD = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # German-style (Duden) transliteration of Cyrillic, as German offices often write these names:
 # "Шевченко" -> "Schewtschenko" besides the English-style "Shevchenko" that anyascii gives.
-_CYRILLIC_GERMAN = str.maketrans({
-    "а": "a", "б": "b", "в": "w", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "je", "ё": "jo",
-    "ж": "sch", "з": "s", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m",
-    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "ch",
-    "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ъ": "", "ы": "y", "ь": "", "э": "e",
-    "ю": "ju", "я": "ja",
-})
+_CYRILLIC_GERMAN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "w",
+        "г": "g",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "je",
+        "ё": "jo",
+        "ж": "sch",
+        "з": "s",
+        "и": "i",
+        "і": "i",
+        "ї": "ji",
+        "й": "j",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "ch",
+        "ц": "z",
+        "ч": "tsch",
+        "ш": "sch",
+        "щ": "schtsch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "ju",
+        "я": "ja",
+    }
+)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 

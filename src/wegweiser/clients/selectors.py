@@ -33,7 +33,9 @@ def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
         qs = qs.filter(closed_on__isnull=False)
     if query:
         qs = qs.filter(search_q(user, query))
-    return qs.annotate(has_consent=_active_consent_exists()).order_by("client__family_name_latin", "client__given_names_latin", "pk")
+    return qs.annotate(has_consent=_active_consent_exists()).order_by(
+        "client__family_name_latin", "client__given_names_latin", "pk"
+    )
 
 
 def _active_consent_exists():
@@ -59,7 +61,9 @@ def search_q(user, query: str) -> Q:
             date = dt.date(year, month, day)
         except ValueError:
             return rules.NOTHING
-        return Q(client__birth_date=date) | Q(client__birth_date__isnull=True, client__birth_year=year)
+        return Q(client__birth_date=date) | Q(
+            client__birth_date__isnull=True, client__birth_year=year
+        )
     if query.isdigit() and len(query) == 4:
         return Q(client__birth_year=int(query))
     condition = Q()
@@ -78,8 +82,13 @@ def case_get(*, user, uuid) -> tuple[Case, rules.Access]:
     """The case with this id if the user may see it at all (else 404, as for a foreign Kreis)."""
     try:
         case = Case.objects.select_related(
-            "client", "client__household", "client__municipality", "responsible", "team",
-            "organisation", "kreis",
+            "client",
+            "client__household",
+            "client__municipality",
+            "responsible",
+            "team",
+            "organisation",
+            "kreis",
         ).get(uuid=uuid, kreis_id=user.kreis_id)
     except (Case.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
@@ -95,7 +104,12 @@ def client_queryset(user) -> QuerySet[Client]:
     visible_cases = Case.objects.filter(rules.casework_q(user))
     return Client.objects.filter(
         Q(Exists(visible_cases.filter(client_id=OuterRef("pk"))))
-        | Q(household__isnull=False, household_id__in=visible_cases.filter(client__household__isnull=False).values("client__household_id"))
+        | Q(
+            household__isnull=False,
+            household_id__in=visible_cases.filter(client__household__isnull=False).values(
+                "client__household_id"
+            ),
+        )
     ).select_related("household", "municipality")
 
 
@@ -109,7 +123,9 @@ def client_get(*, user, uuid) -> Client:
 def household_members(client: Client) -> list[Client]:
     if not client.household_id:
         return [client]
-    return list(Client.objects.filter(household_id=client.household_id).order_by("birth_year", "pk"))
+    return list(
+        Client.objects.filter(household_id=client.household_id).order_by("birth_year", "pk")
+    )
 
 
 def active_consent(client: Client) -> Consent | None:
@@ -136,17 +152,24 @@ def desk(*, user, today: dt.date | None = None) -> Desk | None:
     kreis = user.kreis
     open_cases = _cases(user).filter(closed_on__isnull=True)
     if user.does_casework:
-        mine = open_cases.filter(responsible=user) if user.role == "integration_manager" else open_cases
+        mine = (
+            open_cases.filter(responsible=user)
+            if user.role == "integration_manager"
+            else open_cases
+        )
     else:
         mine = open_cases
     warn_until = today + dt.timedelta(days=kreis.period_warning_days)
     quiet_since = today - dt.timedelta(weeks=kreis.inactivity_weeks)
     ending = open_cases.filter(period_ends_on__lte=warn_until).order_by("period_ends_on", "pk")
     quiet = open_cases.filter(
-        Q(last_session_on__lt=quiet_since) | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
+        Q(last_session_on__lt=quiet_since)
+        | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
     ).order_by("last_session_on", "pk")
     return Desk(
-        caseload=mine.annotate(has_consent=_active_consent_exists()).order_by("client__family_name_latin", "pk"),
+        caseload=mine.annotate(has_consent=_active_consent_exists()).order_by(
+            "client__family_name_latin", "pk"
+        ),
         ending_soon=ending,
         without_session=quiet,
         caseload_count=mine.count(),

@@ -26,10 +26,25 @@ from wegweiser.clients.names import search_columns, to_latin
 from wegweiser.core.services import apply_changes, lock_for_update
 
 CLIENT_FIELDS = (
-    "given_names", "family_name", "given_names_latin", "family_name_latin", "birth_date",
-    "birth_year", "birth_date_precision", "gender", "nationalities", "languages",
-    "interpreter_needed", "interpreter_language", "phone", "email", "municipality",
-    "arrival_date", "residence_status", "residence_valid_until", "accommodation_phase",
+    "given_names",
+    "family_name",
+    "given_names_latin",
+    "family_name_latin",
+    "birth_date",
+    "birth_year",
+    "birth_date_precision",
+    "gender",
+    "nationalities",
+    "languages",
+    "interpreter_needed",
+    "interpreter_language",
+    "phone",
+    "email",
+    "municipality",
+    "arrival_date",
+    "residence_status",
+    "residence_valid_until",
+    "accommodation_phase",
     "accommodation_since",
 )
 ACCESS_REASON_HOURS = 8
@@ -57,7 +72,13 @@ def _prepare_client(client: Client) -> None:
     precision = client.birth_date_precision
     if precision == choices.BirthDatePrecision.FULL:
         if client.birth_date is None:
-            raise ValidationError({"birth_date": _("Please enter the date of birth or choose 'year only' or 'unknown'.")})
+            raise ValidationError(
+                {
+                    "birth_date": _(
+                        "Please enter the date of birth or choose 'year only' or 'unknown'."
+                    )
+                }
+            )
         client.birth_year = client.birth_date.year
     elif precision == choices.BirthDatePrecision.YEAR:
         client.birth_date = None
@@ -74,7 +95,9 @@ def _prepare_client(client: Client) -> None:
     if client.arrival_date and client.arrival_date > today:
         raise ValidationError({"arrival_date": _("The arrival date cannot be in the future.")})
     if client.interpreter_needed and not client.interpreter_language:
-        raise ValidationError({"interpreter_language": _("Please choose the language for the interpreter.")})
+        raise ValidationError(
+            {"interpreter_language": _("Please choose the language for the interpreter.")}
+        )
     client.name_tokens, client.name_phonetic = search_columns(
         client.given_names, client.family_name, client.given_names_latin, client.family_name_latin
     )
@@ -87,11 +110,18 @@ def _check_same_kreis(actor, *objects) -> None:
 
 
 @transaction.atomic
-def household_create(*, actor, label: str, street: str = "", postal_code: str = "", municipality=None) -> Household:
+def household_create(
+    *, actor, label: str, street: str = "", postal_code: str = "", municipality=None
+) -> Household:
     _require_casework(actor)
     _check_same_kreis(actor, municipality)
-    household = Household(kreis_id=actor.kreis_id, label=label, street=street,
-                          postal_code=postal_code, municipality=municipality)
+    household = Household(
+        kreis_id=actor.kreis_id,
+        label=label,
+        street=street,
+        postal_code=postal_code,
+        municipality=municipality,
+    )
     household.full_clean()
     household.save()
     audit_record(actor=actor, action="clients.household.created", obj=household)
@@ -99,8 +129,15 @@ def household_create(*, actor, label: str, street: str = "", postal_code: str = 
 
 
 @transaction.atomic
-def client_create(*, actor, household: Household | None = None, new_household_label: str = "",
-                  open_case: bool = True, opened_on: dt.date | None = None, **fields) -> Client:
+def client_create(
+    *,
+    actor,
+    household: Household | None = None,
+    new_household_label: str = "",
+    open_case: bool = True,
+    opened_on: dt.date | None = None,
+    **fields,
+) -> Client:
     """Create a person (and, by default, their case file with the actor responsible), either in
     an existing household the actor may see or in a new one named ``new_household_label``."""
     _require_casework(actor)
@@ -109,8 +146,11 @@ def client_create(*, actor, household: Household | None = None, new_household_la
         _require_household_access(actor, household)
     elif new_household_label:
         household = household_create(actor=actor, label=new_household_label)
-    client = Client(kreis_id=actor.kreis_id, household=household,
-                    **{k: v for k, v in fields.items() if k in CLIENT_FIELDS})
+    client = Client(
+        kreis_id=actor.kreis_id,
+        household=household,
+        **{k: v for k, v in fields.items() if k in CLIENT_FIELDS},
+    )
     _prepare_client(client)
     client.full_clean()
     client.save()
@@ -140,20 +180,29 @@ def client_update(*, actor, client: Client, version: int | None, **fields) -> Cl
     # Latin forms left empty are derived again from the names as entered.
     for name in ("given_names_latin", "family_name_latin"):
         if name in fields and not fields[name]:
-            fields[name] = to_latin(fields.get(name.replace("_latin", ""), getattr(fresh, name.replace("_latin", ""))))
+            fields[name] = to_latin(
+                fields.get(name.replace("_latin", ""), getattr(fresh, name.replace("_latin", "")))
+            )
     changed = apply_changes(fresh, {k: v for k, v in fields.items() if k in CLIENT_FIELDS})
     _prepare_client(fresh)
     fresh.full_clean()
     if changed:
         fresh.version += 1
         fresh.save()
-        audit_record(actor=actor, action="clients.client.updated", obj=fresh, client=fresh,
-                     data={"fields": sorted(changed)})
+        audit_record(
+            actor=actor,
+            action="clients.client.updated",
+            obj=fresh,
+            client=fresh,
+            data={"fields": sorted(changed)},
+        )
     return fresh
 
 
 def _next_case_number(kreis_id: int, year: int) -> str:
-    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(kreis_id=kreis_id, year=year)
+    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
+        kreis_id=kreis_id, year=year
+    )
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"{year}-{seq.last:05d}"
@@ -170,8 +219,12 @@ def case_open(*, actor, client: Client, opened_on: dt.date, responsible=None) ->
     if Case.objects.filter(client=client, closed_on__isnull=True).exists():
         raise ValidationError(_("This person already has an open case file."))
     case = Case(
-        kreis_id=actor.kreis_id, client=client, opened_on=opened_on, responsible=responsible,
-        team=responsible.team, organisation=responsible.organisation,
+        kreis_id=actor.kreis_id,
+        client=client,
+        opened_on=opened_on,
+        responsible=responsible,
+        team=responsible.team,
+        organisation=responsible.organisation,
         number=_next_case_number(actor.kreis_id, opened_on.year),
     )
     case.period_ends_on = case.compute_period_end()
@@ -183,17 +236,36 @@ def case_open(*, actor, client: Client, opened_on: dt.date, responsible=None) ->
 
 def _check_responsible(actor, responsible) -> None:
     if responsible.kreis_id != actor.kreis_id or not responsible.is_active:
-        raise ValidationError({"responsible": _("Please choose an active integration manager of your county.")})
+        raise ValidationError(
+            {"responsible": _("Please choose an active integration manager of your county.")}
+        )
     if responsible.role not in CASEWORK_ROLES:
-        raise ValidationError({"responsible": _("Only integration managers and team leads can be responsible for a case.")})
-    if actor.role == "integration_manager" and responsible.pk != actor.pk and responsible.team_id != actor.team_id:
+        raise ValidationError(
+            {
+                "responsible": _(
+                    "Only integration managers and team leads can be responsible for a case."
+                )
+            }
+        )
+    if (
+        actor.role == "integration_manager"
+        and responsible.pk != actor.pk
+        and responsible.team_id != actor.team_id
+    ):
         raise ValidationError({"responsible": _("You can hand a case over only within your team.")})
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, version: int | None, responsible=None,
-                shared_with_team: bool | None = None, period_years: int | None = None,
-                extension_reason: str | None = None) -> Case:
+def case_update(
+    *,
+    actor,
+    case: Case,
+    version: int | None,
+    responsible=None,
+    shared_with_team: bool | None = None,
+    period_years: int | None = None,
+    extension_reason: str | None = None,
+) -> Case:
     _require_edit(actor, case)
     fresh = lock_for_update(case, expected_version=version)
     if not fresh.is_open:
@@ -201,7 +273,9 @@ def case_update(*, actor, case: Case, version: int | None, responsible=None,
     changes: dict = {}
     if responsible is not None and responsible.pk != fresh.responsible_id:
         _check_responsible(actor, responsible)
-        changes.update(responsible=responsible, team=responsible.team, organisation=responsible.organisation)
+        changes.update(
+            responsible=responsible, team=responsible.team, organisation=responsible.organisation
+        )
     if shared_with_team is not None:
         changes["shared_with_team"] = shared_with_team
     if extension_reason is not None:
@@ -211,22 +285,38 @@ def case_update(*, actor, case: Case, version: int | None, responsible=None,
     target_years = changes.get("period_years", fresh.period_years)
     target_reason = changes.get("extension_reason", fresh.extension_reason)
     if target_years not in (3, 4):
-        raise ValidationError({"period_years": _("The counselling period is three years, or four with a justification.")})
+        raise ValidationError(
+            {
+                "period_years": _(
+                    "The counselling period is three years, or four with a justification."
+                )
+            }
+        )
     if target_years == 4 and not target_reason:
-        raise ValidationError({"extension_reason": _("A fourth year needs a recorded justification.")})
+        raise ValidationError(
+            {"extension_reason": _("A fourth year needs a recorded justification.")}
+        )
     changed = apply_changes(fresh, changes)
     fresh.period_ends_on = fresh.compute_period_end()
     fresh.full_clean()
     if changed:
         fresh.version += 1
         fresh.save()
-        audit_record(actor=actor, action="clients.case.updated", obj=fresh, client=fresh.client,
-                     case=fresh, data={"fields": sorted(set(changed) - {"team", "organisation"})})
+        audit_record(
+            actor=actor,
+            action="clients.case.updated",
+            obj=fresh,
+            client=fresh.client,
+            case=fresh,
+            data={"fields": sorted(set(changed) - {"team", "organisation"})},
+        )
     return fresh
 
 
 @transaction.atomic
-def case_close(*, actor, case: Case, version: int | None, closed_on: dt.date, close_reason: str) -> Case:
+def case_close(
+    *, actor, case: Case, version: int | None, closed_on: dt.date, close_reason: str
+) -> Case:
     _require_edit(actor, case)
     fresh = lock_for_update(case, expected_version=version)
     if not fresh.is_open:
@@ -234,10 +324,16 @@ def case_close(*, actor, case: Case, version: int | None, closed_on: dt.date, cl
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
     if closed_on < fresh.opened_on:
-        raise ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
+        raise ValidationError(
+            {"closed_on": _("The closing date cannot be before the opening date.")}
+        )
     if fresh.last_session_on and closed_on < fresh.last_session_on:
-        raise ValidationError({"closed_on": _("The closing date cannot be before the last session (%(date)s).")
-                               % {"date": fresh.last_session_on.strftime("%d.%m.%Y")}})
+        raise ValidationError(
+            {
+                "closed_on": _("The closing date cannot be before the last session (%(date)s).")
+                % {"date": fresh.last_session_on.strftime("%d.%m.%Y")}
+            }
+        )
     if close_reason not in choices.CloseReason.values:
         raise ValidationError({"close_reason": _("Please choose a reason for closing.")})
     fresh.closed_on = closed_on
@@ -245,15 +341,29 @@ def case_close(*, actor, case: Case, version: int | None, closed_on: dt.date, cl
     fresh.version += 1
     fresh.full_clean()
     fresh.save()
-    audit_record(actor=actor, action="clients.case.closed", obj=fresh, client=fresh.client,
-                 case=fresh, data={"reason": close_reason})
+    audit_record(
+        actor=actor,
+        action="clients.case.closed",
+        obj=fresh,
+        client=fresh.client,
+        case=fresh,
+        data={"reason": close_reason},
+    )
     return fresh
 
 
 @transaction.atomic
-def consent_record(*, actor, case: Case, given_on: dt.date, form: str, witness: str = "",
-                   covers_processing: bool = True, covers_referral: bool = False,
-                   covers_volunteer: bool = False) -> Consent:
+def consent_record(
+    *,
+    actor,
+    case: Case,
+    given_on: dt.date,
+    form: str,
+    witness: str = "",
+    covers_processing: bool = True,
+    covers_referral: bool = False,
+    covers_volunteer: bool = False,
+) -> Consent:
     _require_edit(actor, case)
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
@@ -262,15 +372,31 @@ def consent_record(*, actor, case: Case, given_on: dt.date, form: str, witness: 
     if not (covers_processing or covers_referral or covers_volunteer):
         raise ValidationError(_("Please choose at least one purpose the consent covers."))
     consent = Consent(
-        kreis_id=actor.kreis_id, client=case.client, given_on=given_on, form=form,
-        witness=witness.strip(), covers_processing=covers_processing,
-        covers_referral=covers_referral, covers_volunteer=covers_volunteer, recorded_by=actor,
+        kreis_id=actor.kreis_id,
+        client=case.client,
+        given_on=given_on,
+        form=form,
+        witness=witness.strip(),
+        covers_processing=covers_processing,
+        covers_referral=covers_referral,
+        covers_volunteer=covers_volunteer,
+        recorded_by=actor,
     )
     consent.full_clean()
     consent.save()
-    audit_record(actor=actor, action="clients.consent.recorded", obj=consent, client=case.client, case=case,
-                 data={"form": form, "processing": covers_processing, "referral": covers_referral,
-                       "volunteer": covers_volunteer})
+    audit_record(
+        actor=actor,
+        action="clients.consent.recorded",
+        obj=consent,
+        client=case.client,
+        case=case,
+        data={
+            "form": form,
+            "processing": covers_processing,
+            "referral": covers_referral,
+            "volunteer": covers_volunteer,
+        },
+    )
     return consent
 
 
@@ -283,10 +409,14 @@ def consent_withdraw(*, actor, case: Case, consent: Consent, withdrawn_on: dt.da
     if fresh.withdrawn_on is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
     if withdrawn_on > timezone.localdate() or withdrawn_on < fresh.given_on:
-        raise ValidationError({"withdrawn_on": _("The date must lie between the consent and today.")})
+        raise ValidationError(
+            {"withdrawn_on": _("The date must lie between the consent and today.")}
+        )
     fresh.withdrawn_on = withdrawn_on
     fresh.save(update_fields=["withdrawn_on", "updated_at"])
-    audit_record(actor=actor, action="clients.consent.withdrawn", obj=fresh, client=case.client, case=case)
+    audit_record(
+        actor=actor, action="clients.consent.withdrawn", obj=fresh, client=case.client, case=case
+    )
     return fresh
 
 
@@ -301,17 +431,32 @@ def case_access_reason_record(*, actor, case: Case, reason: str) -> CaseAccessRe
     if len(reason) < 10:
         raise ValidationError({"reason": _("Please state the reason in at least 10 characters.")})
     grant = CaseAccessReason(
-        kreis_id=actor.kreis_id, case=case, user=actor, reason=reason,
+        kreis_id=actor.kreis_id,
+        case=case,
+        user=actor,
+        reason=reason,
         valid_until=timezone.now() + dt.timedelta(hours=ACCESS_REASON_HOURS),
     )
     grant.full_clean()
     grant.save()
-    audit_record(actor=actor, action="clients.case.access_reason_recorded", obj=case,
-                 client=case.client, case=case, data={"reason": reason})
+    audit_record(
+        actor=actor,
+        action="clients.case.access_reason_recorded",
+        obj=case,
+        client=case.client,
+        case=case,
+        data={"reason": reason},
+    )
     return grant
 
 
 def case_viewed(*, actor, case: Case, part: str = "file") -> None:
     """Log a read of a case file (every opening, by anyone)."""
-    audit_record(actor=actor, action="clients.case.viewed", obj=case, client=case.client, case=case,
-                 data={"part": part})
+    audit_record(
+        actor=actor,
+        action="clients.case.viewed",
+        obj=case,
+        client=case.client,
+        case=case,
+        data={"part": part},
+    )

@@ -13,5 +13,9 @@ urlpatterns = [
     path("faelle/<uuid:uuid>/bearbeiten/", views.case_update, name="case_update"),
     path("faelle/<uuid:uuid>/abschliessen/", views.case_close, name="case_close"),
     path("faelle/<uuid:uuid>/einwilligung/", views.consent_create, name="consent_create"),
-    path("faelle/<uuid:uuid>/einwilligung/<uuid:consent_uuid>/widerruf/", views.consent_withdraw, name="consent_withdraw"),
+    path(
+        "faelle/<uuid:uuid>/einwilligung/<uuid:consent_uuid>/widerruf/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

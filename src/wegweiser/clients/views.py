@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
 from wegweiser.audit.selectors import case_timeline_entries
 from wegweiser.clients import rules, selectors, services
 from wegweiser.clients.forms import (
@@ -39,10 +38,22 @@ def case_list(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "open"
-    page = Paginator(selectors.case_list(user, status=status, query=query), PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = Paginator(selectors.case_list(user, status=status, query=query), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
-    return render(request, template, {"form": form, "page": page, "query": query, "status": status,
-                                      "nav": "cases", "show_names": user.does_casework})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "status": status,
+            "nav": "cases",
+            "show_names": user.does_casework,
+        },
+    )
 
 
 def client_create(request):
@@ -52,14 +63,17 @@ def client_create(request):
     household = None
     if request.GET.get("haushalt"):
         household = _household_or_404(user, request.GET["haushalt"])
-    form = ClientCreateForm(request.POST or None, kreis=user.kreis,
-                            initial={"opened_on": timezone.localdate()})
+    form = ClientCreateForm(
+        request.POST or None, kreis=user.kreis, initial={"opened_on": timezone.localdate()}
+    )
     if household is not None:
         del form.fields["household_label"]
     if request.method == "POST" and form.is_valid():
         try:
             client = services.client_create(
-                actor=user, household=household, opened_on=form.cleaned_data["opened_on"],
+                actor=user,
+                household=household,
+                opened_on=form.cleaned_data["opened_on"],
                 new_household_label=form.cleaned_data.get("household_label") or "",
                 **form.service_fields(),
             )
@@ -67,9 +81,14 @@ def client_create(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The case file has been created."))
-            return redirect("clients:case_detail", uuid=client.cases.get(closed_on__isnull=True).uuid)
-    return render(request, "clients/client_form.html", {"form": form, "household": household, "nav": "new",
-                                                        "creating": True})
+            return redirect(
+                "clients:case_detail", uuid=client.cases.get(closed_on__isnull=True).uuid
+            )
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "household": household, "nav": "new", "creating": True},
+    )
 
 
 def _household_or_404(user, uuid) -> Household:
@@ -93,10 +112,15 @@ def case_detail(request, uuid):
     client = case.client
     consents = list(client.consents.all())
     context = {
-        "case": case, "client": client, "access": access, "can_edit": access is rules.Access.EDIT,
+        "case": case,
+        "client": client,
+        "access": access,
+        "can_edit": access is rules.Access.EDIT,
         "members": selectors.household_members(client),
-        "consent": selectors.active_consent(client), "consents": consents,
-        "sessions": sessions_of_case(case)[:20], "nav": "cases",
+        "consent": selectors.active_consent(client),
+        "consents": consents,
+        "sessions": sessions_of_case(case)[:20],
+        "nav": "cases",
         "period_warning": _period_warning(case),
     }
     return render(request, "clients/case_detail.html", context)
@@ -113,12 +137,16 @@ def _access_reason(request, case):
     form = AccessReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_access_reason_record(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+            services.case_access_reason_record(
+                actor=request.user, case=case, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return redirect("clients:case_detail", uuid=case.uuid)
-    return render(request, "clients/access_reason.html", {"case": case, "form": form, "nav": "cases"})
+    return render(
+        request, "clients/access_reason.html", {"case": case, "form": form, "nav": "cases"}
+    )
 
 
 def _editable_case(request, uuid):
@@ -134,8 +162,12 @@ def client_update(request, uuid):
     form = ClientForm(request.POST or None, instance=client, kreis=request.user.kreis)
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_update(actor=request.user, client=client,
-                                   version=form.cleaned_data["version"], **form.service_fields())
+            services.client_update(
+                actor=request.user,
+                client=client,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -148,16 +180,25 @@ def client_update(request, uuid):
 
 def case_update(request, uuid):
     case = _editable_case(request, uuid)
-    initial = {"version": case.version, "responsible": case.responsible, "shared_with_team": case.shared_with_team,
-               "period_years": case.period_years, "extension_reason": case.extension_reason}
+    initial = {
+        "version": case.version,
+        "responsible": case.responsible,
+        "shared_with_team": case.shared_with_team,
+        "period_years": case.period_years,
+        "extension_reason": case.extension_reason,
+    }
     form = CaseForm(request.POST or None, initial=initial, kreis=request.user.kreis)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(actor=request.user, case=case, version=form.cleaned_data["version"],
-                                 responsible=form.cleaned_data["responsible"],
-                                 shared_with_team=form.cleaned_data["shared_with_team"],
-                                 period_years=form.cleaned_data["period_years"],
-                                 extension_reason=form.cleaned_data["extension_reason"])
+            services.case_update(
+                actor=request.user,
+                case=case,
+                version=form.cleaned_data["version"],
+                responsible=form.cleaned_data["responsible"],
+                shared_with_team=form.cleaned_data["shared_with_team"],
+                period_years=form.cleaned_data["period_years"],
+                extension_reason=form.cleaned_data["extension_reason"],
+            )
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -170,7 +211,9 @@ def case_update(request, uuid):
 
 def case_close(request, uuid):
     case = _editable_case(request, uuid)
-    form = CaseCloseForm(request.POST or None, initial={"version": case.version, "closed_on": timezone.localdate()})
+    form = CaseCloseForm(
+        request.POST or None, initial={"version": case.version, "closed_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(actor=request.user, case=case, **form.cleaned_data)
@@ -186,7 +229,9 @@ def case_close(request, uuid):
 
 def consent_create(request, uuid):
     case = _editable_case(request, uuid)
-    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate(), "covers_processing": True})
+    form = ConsentForm(
+        request.POST or None, initial={"given_on": timezone.localdate(), "covers_processing": True}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, case=case, **form.cleaned_data)
@@ -195,7 +240,9 @@ def consent_create(request, uuid):
         else:
             messages.success(request, _("The consent has been recorded."))
             return redirect("clients:case_detail", uuid=case.uuid)
-    return render(request, "clients/consent_form.html", {"form": form, "case": case, "nav": "cases"})
+    return render(
+        request, "clients/consent_form.html", {"form": form, "case": case, "nav": "cases"}
+    )
 
 
 def consent_withdraw(request, uuid, consent_uuid):
@@ -208,13 +255,19 @@ def consent_withdraw(request, uuid, consent_uuid):
     form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_withdraw(actor=request.user, case=case, consent=consent, **form.cleaned_data)
+            services.consent_withdraw(
+                actor=request.user, case=case, consent=consent, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The withdrawal has been recorded."))
             return redirect("clients:case_detail", uuid=case.uuid)
-    return render(request, "clients/consent_withdraw.html", {"form": form, "case": case, "consent": consent, "nav": "cases"})
+    return render(
+        request,
+        "clients/consent_withdraw.html",
+        {"form": form, "case": case, "consent": consent, "nav": "cases"},
+    )
 
 
 def case_timeline(request, uuid):
@@ -225,12 +278,29 @@ def case_timeline(request, uuid):
     services.case_viewed(actor=user, case=case, part="timeline")
     sessions = list(sessions_of_case(case))
     changes = case_timeline_entries(case)
-    items = [{"kind": "session", "at": s.held_on, "sort": (s.held_on, 1, s.pk), "session": s} for s in sessions]
-    items += [{"kind": "change", "at": timezone.localtime(e.at).date(), "sort": (timezone.localtime(e.at).date(), 0, e.pk), "entry": e}
-              for e in changes]
+    items = [
+        {"kind": "session", "at": s.held_on, "sort": (s.held_on, 1, s.pk), "session": s}
+        for s in sessions
+    ]
+    items += [
+        {
+            "kind": "change",
+            "at": timezone.localtime(e.at).date(),
+            "sort": (timezone.localtime(e.at).date(), 0, e.pk),
+            "entry": e,
+        }
+        for e in changes
+    ]
     items.sort(key=lambda item: item["sort"], reverse=True)
-    return render(request, "clients/case_timeline.html", {"case": case, "client": case.client, "items": items,
-                                                          "consent": selectors.active_consent(case.client),
-                                                          "can_edit": access is rules.Access.EDIT, "nav": "cases"})
-
-
+    return render(
+        request,
+        "clients/case_timeline.html",
+        {
+            "case": case,
+            "client": case.client,
+            "items": items,
+            "consent": selectors.active_consent(case.client),
+            "can_edit": access is rules.Access.EDIT,
+            "nav": "cases",
+        },
+    )

@@ -21,7 +21,9 @@ def _keyring(keys: tuple[str, ...]) -> tuple[str, dict[str, Fernet]]:
     for entry in keys:
         version, sep, key = entry.partition(":")
         if not sep or not version or not key:
-            raise ImproperlyConfigured("WEGWEISER_FIELD_KEYS: Einträge haben die Form 'version:schlüssel'.")
+            raise ImproperlyConfigured(
+                "WEGWEISER_FIELD_KEYS: Einträge haben die Form 'version:schlüssel'."
+            )
         ring[version] = Fernet(key.encode())
     if not ring:
         raise ImproperlyConfigured("WEGWEISER_FIELD_KEYS ist leer.")
@@ -42,11 +44,15 @@ def decrypt(stored: str) -> str:
     _, ring = keyring()
     fernet = ring.get(version)
     if fernet is None:
-        raise ImproperlyConfigured(f"Schlüssel der Version {version} fehlt in WEGWEISER_FIELD_KEYS.")
+        raise ImproperlyConfigured(
+            f"Schlüssel der Version {version} fehlt in WEGWEISER_FIELD_KEYS."
+        )
     try:
         return fernet.decrypt(token.encode()).decode()
     except InvalidToken as exc:  # pragma: no cover - tampering or wrong key
-        raise ImproperlyConfigured(f"Wert mit Schlüssel {version} lässt sich nicht entschlüsseln.") from exc
+        raise ImproperlyConfigured(
+            f"Wert mit Schlüssel {version} lässt sich nicht entschlüsseln."
+        ) from exc
 
 
 def key_version(stored: str) -> str:

@@ -11,7 +11,8 @@ def env(name: str, *, default: str = "") -> str:
 
 
 def secret(name: str, *, default: str = "") -> str:
-    """A secret from ``NAME`` or, if ``NAME_FILE`` is set, from that file (Docker/systemd secrets)."""
+    """A secret from ``NAME`` or, if ``NAME_FILE`` is set, from that file (Docker/systemd
+    secrets)."""
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         return Path(file_name).read_text(encoding="utf-8").strip()

@@ -32,13 +32,14 @@ class KernFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + _kern_class(widget)).strip()
+            widget.attrs["class"] = (
+                widget.attrs.get("class", "") + " " + _kern_class(widget)
+            ).strip()
             if isinstance(field, forms.DateField):
                 widget.format = "%d.%m.%Y"
                 widget.attrs.setdefault("placeholder", "TT.MM.JJJJ")
                 widget.attrs.setdefault("inputmode", "numeric")
                 widget.attrs.setdefault("autocomplete", "off")
-
 
     def full_clean(self):
         # Mark invalid fields only after validation (subclasses adjust fields in __init__).
@@ -60,9 +61,13 @@ class ModelForm(KernFormMixin, forms.ModelForm):
 
 
 def date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, help_text=help_text,
-                           widget=forms.DateInput(format="%d.%m.%Y"),
-                           input_formats=["%d.%m.%Y", "%Y-%m-%d"])
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(format="%d.%m.%Y"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+    )
 
 
 def add_service_errors(form: forms.BaseForm, exc) -> None:

@@ -15,8 +15,18 @@ MFA_SETUP_PREFIXES = ("/konto/", "/static/", "/i18n/", "/healthz", "/api/")
 
 
 def client_ip(request) -> str | None:
-    # Behind a reverse proxy gunicorn is started with --forwarded-allow-ips; REMOTE_ADDR is then set.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address. Behind reverse proxies listed in WEGWEISER_TRUSTED_PROXIES the
+    right-most address in X-Forwarded-For that is not one of them; never a client-chosen value."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.WEGWEISER_TRUSTED_PROXIES
+    if remote in trusted:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        for address in reversed(forwarded):
+            if address not in trusted:
+                return address
+    return remote
 
 
 class RequestContextMiddleware:

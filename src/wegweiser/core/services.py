@@ -17,7 +17,9 @@ def lock_for_update(instance: models.Model, *, expected_version: int | None) -> 
     return fresh
 
 
-def apply_changes(instance: models.Model, changes: dict, *, exclude: Iterable[str] = ()) -> list[str]:
+def apply_changes(
+    instance: models.Model, changes: dict, *, exclude: Iterable[str] = ()
+) -> list[str]:
     """Set the given fields, return the names of those that really changed."""
     changed = []
     for name, value in changes.items():

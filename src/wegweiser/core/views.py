@@ -25,15 +25,33 @@ def desk(request):
     if user.is_state_user:
         from wegweiser.organisations.models import Kreis
 
-        context["kreise"] = Kreis.objects.filter(land_id=user.land_id).valid_on(timezone.localdate())
+        context["kreise"] = Kreis.objects.filter(land_id=user.land_id).valid_on(
+            timezone.localdate()
+        )
     return render(request, "core/desk.html", context)
 
 
 def not_found(request, exception=None):
-    return render(request, "core/error.html", {"status": 404, "title": _("Page not found"),
-                  "text": _("The page does not exist or you do not have access to it.")}, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 404,
+            "title": _("Page not found"),
+            "text": _("The page does not exist or you do not have access to it."),
+        },
+        status=404,
+    )
 
 
 def forbidden(request, exception=None):
-    return render(request, "core/error.html", {"status": 403, "title": _("No permission"),
-                  "text": _("Your role does not permit this action.")}, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 403,
+            "title": _("No permission"),
+            "text": _("Your role does not permit this action."),
+        },
+        status=403,
+    )

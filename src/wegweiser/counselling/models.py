@@ -32,26 +32,38 @@ class CounsellingSession(KreisOwnedModel, VersionedModel):
     interpreter_language = models.CharField(_("interpreter language"), max_length=5, blank=True)
     fields_of_action = models.JSONField(_("fields of action"), default=list, blank=True)
     summary = models.TextField(
-        _("short summary"), max_length=SUMMARY_MAX, blank=True,
+        _("short summary"),
+        max_length=SUMMARY_MAX,
+        blank=True,
         validators=[validate_no_control_characters],
     )
     confidential_note = EncryptedTextField(_("confidential note"), blank=True)
     counsellor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("counsellor"),
     )
     members_present = models.ManyToManyField(
-        "clients.Client", through="SessionAttendance", related_name="+", blank=True,
+        "clients.Client",
+        through="SessionAttendance",
+        related_name="+",
+        blank=True,
         verbose_name=_("household members present"),
     )
 
     class Meta:
         verbose_name = _("counselling session")
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["kreis", "case", "held_on"]), models.Index(fields=["kreis", "held_on"])]
+        indexes = [
+            models.Index(fields=["kreis", "case", "held_on"]),
+            models.Index(fields=["kreis", "held_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
+                condition=models.Q(
+                    duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES
+                ),
                 name="session_duration_range",
             )
         ]

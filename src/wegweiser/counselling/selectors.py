@@ -14,7 +14,11 @@ def sessions_of_case(case) -> QuerySet[CounsellingSession]:
     return (
         CounsellingSession.objects.filter(case=case, kreis_id=case.kreis_id)
         .select_related("counsellor")
-        .prefetch_related(Prefetch("members_present", queryset=Client.objects.only("pk", "given_names", "family_name")))
+        .prefetch_related(
+            Prefetch(
+                "members_present", queryset=Client.objects.only("pk", "given_names", "family_name")
+            )
+        )
         .order_by("-held_on", "-pk")
     )
 
@@ -28,9 +32,9 @@ def session_list(user) -> QuerySet[CounsellingSession]:
 
 def session_get(*, user, uuid) -> CounsellingSession:
     try:
-        session = CounsellingSession.objects.select_related("case", "case__client", "counsellor").get(
-            uuid=uuid, kreis_id=user.kreis_id
-        )
+        session = CounsellingSession.objects.select_related(
+            "case", "case__client", "counsellor"
+        ).get(uuid=uuid, kreis_id=user.kreis_id)
     except (CounsellingSession.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     if rules.case_access(user, session.case) is rules.Access.NONE:

@@ -26,8 +26,19 @@ from wegweiser.counselling.models import (
 )
 
 
-def _validate(*, case: Case, held_on, duration_minutes, channel, interpreter_used,
-              interpreter_language, fields_of_action, confidential_note, members, **_ignored) -> None:
+def _validate(
+    *,
+    case: Case,
+    held_on,
+    duration_minutes,
+    channel,
+    interpreter_used,
+    interpreter_language,
+    fields_of_action,
+    confidential_note,
+    members,
+    **_ignored,
+) -> None:
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if held_on is None:
@@ -36,9 +47,12 @@ def _validate(*, case: Case, held_on, duration_minutes, channel, interpreter_use
         errors["held_on"] = _("A session cannot lie in the future.")
     elif held_on < case.opened_on:
         errors["held_on"] = _("The session cannot be before the case was opened (%(date)s).") % {
-            "date": case.opened_on.strftime("%d.%m.%Y")}
+            "date": case.opened_on.strftime("%d.%m.%Y")
+        }
     if duration_minutes is None or not (1 <= duration_minutes <= MAX_DURATION_MINUTES):
-        errors["duration_minutes"] = _("The duration must be between 1 and %(max)d minutes.") % {"max": MAX_DURATION_MINUTES}
+        errors["duration_minutes"] = _("The duration must be between 1 and %(max)d minutes.") % {
+            "max": MAX_DURATION_MINUTES
+        }
     if channel not in Channel.values:
         errors["channel"] = _("Please choose how the session took place.")
     if interpreter_used and interpreter_language not in LANGUAGE_CODES:
@@ -47,7 +61,9 @@ def _validate(*, case: Case, held_on, duration_minutes, channel, interpreter_use
     if unknown:
         errors["fields_of_action"] = _("Unknown field of action.")
     if confidential_note and len(confidential_note) > NOTE_MAX:
-        errors["confidential_note"] = _("The confidential note may have at most %(max)d characters.") % {"max": NOTE_MAX}
+        errors["confidential_note"] = _(
+            "The confidential note may have at most %(max)d characters."
+        ) % {"max": NOTE_MAX}
     elif confidential_note:
         try:
             validate_no_control_characters(confidential_note)
@@ -55,7 +71,9 @@ def _validate(*, case: Case, held_on, duration_minutes, channel, interpreter_use
             errors["confidential_note"] = exc.messages[0]
     household_id = case.client.household_id
     for member in members:
-        if member.pk != case.client_id and (not household_id or member.household_id != household_id):
+        if member.pk != case.client_id and (
+            not household_id or member.household_id != household_id
+        ):
             errors["members_present"] = _("Only members of the person's household can be present.")
     if errors:
         raise ValidationError(errors)
@@ -75,44 +93,84 @@ def _set_members(session: CounsellingSession, members: list[Client]) -> None:
 
 
 @transaction.atomic
-def session_record(*, actor, case: Case, held_on: dt.date, duration_minutes: int, channel: str,
-                   interpreter_used: bool = False, interpreter_language: str = "",
-                   fields_of_action: list[str] | None = None, summary: str = "",
-                   confidential_note: str = "", members_present: list[Client] | None = None) -> CounsellingSession:
+def session_record(
+    *,
+    actor,
+    case: Case,
+    held_on: dt.date,
+    duration_minutes: int,
+    channel: str,
+    interpreter_used: bool = False,
+    interpreter_language: str = "",
+    fields_of_action: list[str] | None = None,
+    summary: str = "",
+    confidential_note: str = "",
+    members_present: list[Client] | None = None,
+) -> CounsellingSession:
     _require_edit(actor, case)
     if not case.is_open:
         raise ValidationError(_("Sessions can only be recorded on an open case."))
     fields_of_action = list(dict.fromkeys(fields_of_action or []))
     members = list(members_present or [])
-    _validate(case=case, held_on=held_on, duration_minutes=duration_minutes, channel=channel,
-              interpreter_used=interpreter_used, interpreter_language=interpreter_language,
-              fields_of_action=fields_of_action, confidential_note=confidential_note, members=members)
+    _validate(
+        case=case,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        channel=channel,
+        interpreter_used=interpreter_used,
+        interpreter_language=interpreter_language,
+        fields_of_action=fields_of_action,
+        confidential_note=confidential_note,
+        members=members,
+    )
     session = CounsellingSession(
-        kreis_id=case.kreis_id, case=case, held_on=held_on, duration_minutes=duration_minutes,
-        channel=channel, interpreter_used=interpreter_used,
+        kreis_id=case.kreis_id,
+        case=case,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        channel=channel,
+        interpreter_used=interpreter_used,
         interpreter_language=interpreter_language if interpreter_used else "",
-        fields_of_action=fields_of_action, summary=summary.strip(),
-        confidential_note=confidential_note.strip(), counsellor=actor,
+        fields_of_action=fields_of_action,
+        summary=summary.strip(),
+        confidential_note=confidential_note.strip(),
+        counsellor=actor,
     )
     session.full_clean(exclude=["confidential_note"])
     session.save()
     _set_members(session, members)
     _refresh_case_rollup(case)
-    audit_record(actor=actor, action="counselling.session.recorded", obj=session, client=case.client,
-                 case=case, data={"channel": channel, "minutes": duration_minutes})
+    audit_record(
+        actor=actor,
+        action="counselling.session.recorded",
+        obj=session,
+        client=case.client,
+        case=case,
+        data={"channel": channel, "minutes": duration_minutes},
+    )
     return session
 
 
 @transaction.atomic
-def session_update(*, actor, session: CounsellingSession, version: int | None, **fields) -> CounsellingSession:
+def session_update(
+    *, actor, session: CounsellingSession, version: int | None, **fields
+) -> CounsellingSession:
     case = session.case
     _require_edit(actor, case)
     fresh = lock_for_update(session, expected_version=version)
     members = fields.pop("members_present", None)
     values = {
         name: fields.get(name, getattr(fresh, name))
-        for name in ("held_on", "duration_minutes", "channel", "interpreter_used",
-                     "interpreter_language", "fields_of_action", "summary", "confidential_note")
+        for name in (
+            "held_on",
+            "duration_minutes",
+            "channel",
+            "interpreter_used",
+            "interpreter_language",
+            "fields_of_action",
+            "summary",
+            "confidential_note",
+        )
     }
     values["fields_of_action"] = list(dict.fromkeys(values["fields_of_action"] or []))
     if not values["interpreter_used"]:
@@ -123,7 +181,9 @@ def session_update(*, actor, session: CounsellingSession, version: int | None, *
     _validate(case=case, members=member_list, **values)
     changed = apply_changes(fresh, values)
     if members is not None:
-        before = set(SessionAttendance.objects.filter(session=fresh).values_list("client_id", flat=True))
+        before = set(
+            SessionAttendance.objects.filter(session=fresh).values_list("client_id", flat=True)
+        )
         if before != {m.pk for m in member_list}:
             changed.append("members_present")
             _set_members(fresh, member_list)
@@ -132,6 +192,12 @@ def session_update(*, actor, session: CounsellingSession, version: int | None, *
         fresh.full_clean(exclude=["confidential_note"])
         fresh.save()
         _refresh_case_rollup(case)
-        audit_record(actor=actor, action="counselling.session.updated", obj=fresh, client=case.client,
-                     case=case, data={"fields": sorted(changed)})
+        audit_record(
+            actor=actor,
+            action="counselling.session.updated",
+            obj=fresh,
+            client=case.client,
+            case=case,
+            data={"fields": sorted(changed)},
+        )
     return fresh

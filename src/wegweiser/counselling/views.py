@@ -18,8 +18,11 @@ def session_create(request, uuid):
     case, access = selectors.case_get(user=request.user, uuid=uuid)
     if access is not rules.Access.EDIT:
         raise PermissionDenied
-    form = SessionForm(request.POST or None, case=case,
-                       initial={"held_on": timezone.localdate(), "channel": "in_person", "duration_minutes": 45})
+    form = SessionForm(
+        request.POST or None,
+        case=case,
+        initial={"held_on": timezone.localdate(), "channel": "in_person", "duration_minutes": 45},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.session_record(actor=request.user, case=case, **form.service_fields())
@@ -28,8 +31,18 @@ def session_create(request, uuid):
         else:
             messages.success(request, _("The session has been recorded."))
             return redirect("clients:case_detail", uuid=case.uuid)
-    return render(request, "counselling/session_form.html", {"form": form, "case": case, "creating": True,
-                                                             "consent": selectors.active_consent(case.client), "can_edit": True, "nav": "cases"})
+    return render(
+        request,
+        "counselling/session_form.html",
+        {
+            "form": form,
+            "case": case,
+            "creating": True,
+            "consent": selectors.active_consent(case.client),
+            "can_edit": True,
+            "nav": "cases",
+        },
+    )
 
 
 def session_update(request, uuid):
@@ -37,15 +50,30 @@ def session_update(request, uuid):
     case = session.case
     if rules.case_access(request.user, case) is not rules.Access.EDIT:
         raise PermissionDenied
-    initial = {name: getattr(session, name) for name in (
-        "held_on", "duration_minutes", "channel", "interpreter_used", "interpreter_language",
-        "fields_of_action", "summary", "confidential_note", "version")}
+    initial = {
+        name: getattr(session, name)
+        for name in (
+            "held_on",
+            "duration_minutes",
+            "channel",
+            "interpreter_used",
+            "interpreter_language",
+            "fields_of_action",
+            "summary",
+            "confidential_note",
+            "version",
+        )
+    }
     initial["members_present"] = list(session.members_present.all())
     form = SessionForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(actor=request.user, session=session, version=form.cleaned_data["version"],
-                                    **form.service_fields())
+            services.session_update(
+                actor=request.user,
+                session=session,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
         except ConflictError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -53,5 +81,15 @@ def session_update(request, uuid):
         else:
             messages.success(request, _("The session has been saved."))
             return redirect("clients:case_detail", uuid=case.uuid)
-    return render(request, "counselling/session_form.html", {"form": form, "case": case, "session": session,
-                                                             "consent": selectors.active_consent(case.client), "can_edit": True, "nav": "cases"})
+    return render(
+        request,
+        "counselling/session_form.html",
+        {
+            "form": form,
+            "case": case,
+            "session": session,
+            "consent": selectors.active_consent(case.client),
+            "can_edit": True,
+            "nav": "cases",
+        },
+    )

@@ -74,7 +74,9 @@ class Population(models.Model):
     class Meta:
         verbose_name = _("population figure")
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "reference_date"], name="population_unique_per_date")
+            models.UniqueConstraint(
+                fields=["kreis", "reference_date"], name="population_unique_per_date"
+            )
         ]
 
 
@@ -100,7 +102,9 @@ class Organisation(PublicIdModel):
         verbose_name = _("organisation")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "name"], name="organisation_unique_name_per_kreis"),
+            models.UniqueConstraint(
+                fields=["kreis", "name"], name="organisation_unique_name_per_kreis"
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind="state_authority", kreis__isnull=True)
                 | (~models.Q(kind="state_authority") & models.Q(kreis__isnull=False)),
@@ -120,7 +124,9 @@ class Team(KreisOwnedModel):
         verbose_name = _("team")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "organisation", "name"], name="team_unique_name")
+            models.UniqueConstraint(
+                fields=["kreis", "organisation", "name"], name="team_unique_name"
+            )
         ]
 
     def __str__(self) -> str:

@@ -37,14 +37,20 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
         for row in csv.DictReader(fh):
             land = laender.get(row["land"])
             if land is None:
-                land, _ = Land.objects.get_or_create(code=row["land"], defaults={"name": row["land"]})
+                land, _ = Land.objects.get_or_create(
+                    code=row["land"], defaults={"name": row["land"]}
+                )
                 laender[row["land"]] = land
             _, created = Kreis.objects.update_or_create(
                 ags=row["ags"],
                 defaults={
-                    "land": land, "name": row["name"], "short_name": row["name_kurz"],
-                    "kind": row["art"], "region": row["regierungsbezirk"],
-                    "valid_from": _date(row["gueltig_ab"]), "valid_to": _date(row["gueltig_bis"]),
+                    "land": land,
+                    "name": row["name"],
+                    "short_name": row["name_kurz"],
+                    "kind": row["art"],
+                    "region": row["regierungsbezirk"],
+                    "valid_from": _date(row["gueltig_ab"]),
+                    "valid_to": _date(row["gueltig_bis"]),
                 },
             )
             if created:
@@ -56,8 +62,13 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
         for row in csv.DictReader(fh):
             kreis = kreise[row["ags"]]
             _, created = Population.objects.update_or_create(
-                kreis=kreis, reference_date=dt.date.fromisoformat(row["stichtag"]),
-                defaults={"ags": row["ags"], "inhabitants": int(row["einwohner"]), "source": row["quelle"]},
+                kreis=kreis,
+                reference_date=dt.date.fromisoformat(row["stichtag"]),
+                defaults={
+                    "ags": row["ags"],
+                    "inhabitants": int(row["einwohner"]),
+                    "source": row["quelle"],
+                },
             )
             if created:
                 result.populations_created += 1
