@@ -199,7 +199,7 @@ def test_timeline_shows_sessions_and_changes_in_order(client, alice, case):
     client.force_login(alice)
     page = client.get(reverse("clients:case_timeline", kwargs={"uuid": case.uuid})).content.decode()
     assert page.index("Neueres Gespräch") < page.index("Älteres Gespräch")
-    assert "shared_with_team" in page
+    assert "Mit dem Team geteilt" in page or "shared with the team" in page
 
 
 def test_desk_shows_caseload_ending_periods_and_quiet_cases(client, alice):

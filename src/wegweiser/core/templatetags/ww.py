@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.languages import language_label
@@ -7,31 +8,31 @@ from wegweiser.clients.languages import language_label
 register = template.Library()
 
 _ACTION_LABELS = {
-    "clients.client.created": "Person created",
-    "clients.client.updated": "Personal data changed",
-    "clients.client.viewed": "Person viewed",
-    "clients.household.created": "Household created",
-    "clients.case.opened": "Case opened",
-    "clients.case.updated": "Case changed",
-    "clients.case.closed": "Case closed",
-    "clients.case.viewed": "Case file opened",
-    "clients.case.access_reason_recorded": "Case file opened with a recorded reason",
-    "clients.consent.recorded": "Consent recorded",
-    "clients.consent.withdrawn": "Consent withdrawn",
-    "counselling.session.recorded": "Session recorded",
-    "counselling.session.updated": "Session corrected",
-    "accounts.user.logged_in": "Logged in",
-    "accounts.user.logged_out": "Logged out",
-    "accounts.user.created": "User created",
-    "accounts.user.updated": "User changed",
-    "accounts.user.deactivated": "User deactivated",
-    "accounts.user.reactivated": "User reactivated",
-    "accounts.user.password_changed": "Password changed",
-    "accounts.user.second_factor_added": "Second factor set up",
-    "accounts.user.second_factor_removed": "Second factor removed",
-    "accounts.api_token.created": "API token created",
-    "accounts.api_token.revoked": "API token revoked",
-    "audit.log.exported": "Audit log exported",
+    "clients.client.created": gettext_noop("Person created"),
+    "clients.client.updated": gettext_noop("Personal data changed"),
+    "clients.client.viewed": gettext_noop("Person viewed"),
+    "clients.household.created": gettext_noop("Household created"),
+    "clients.case.opened": gettext_noop("Case opened"),
+    "clients.case.updated": gettext_noop("Case changed"),
+    "clients.case.closed": gettext_noop("Case closed"),
+    "clients.case.viewed": gettext_noop("Case file opened"),
+    "clients.case.access_reason_recorded": gettext_noop("Case file opened with a recorded reason"),
+    "clients.consent.recorded": gettext_noop("Consent recorded"),
+    "clients.consent.withdrawn": gettext_noop("Consent withdrawn"),
+    "counselling.session.recorded": gettext_noop("Session recorded"),
+    "counselling.session.updated": gettext_noop("Session corrected"),
+    "accounts.user.logged_in": gettext_noop("Logged in"),
+    "accounts.user.logged_out": gettext_noop("Logged out"),
+    "accounts.user.created": gettext_noop("User created"),
+    "accounts.user.updated": gettext_noop("User changed"),
+    "accounts.user.deactivated": gettext_noop("User deactivated"),
+    "accounts.user.reactivated": gettext_noop("User reactivated"),
+    "accounts.user.password_changed": gettext_noop("Password changed"),
+    "accounts.user.second_factor_added": gettext_noop("Second factor set up"),
+    "accounts.user.second_factor_removed": gettext_noop("Second factor removed"),
+    "accounts.api_token.created": gettext_noop("API token created"),
+    "accounts.api_token.revoked": gettext_noop("API token revoked"),
+    "audit.log.exported": gettext_noop("Audit log exported"),
 }
 
 
@@ -55,3 +56,26 @@ def languages(codes) -> str:
 @register.filter
 def lang(code) -> str:
     return language_label(code) if code else ""
+
+
+@register.filter
+def changed_fields(entry) -> str:
+    """The changed fields of an audit entry by their (translated) labels, not column names."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    names = (entry.data or {}).get("fields") or []
+    try:
+        model = apps.get_model(entry.object_type) if entry.object_type else None
+    except (LookupError, ValueError):
+        model = None
+    labels = []
+    for name in names:
+        label = name
+        if model is not None:
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                pass
+        labels.append(label)
+    return ", ".join(labels)
