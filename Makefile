@@ -63,8 +63,8 @@ run: install static | var
 # --- Tests -----------------------------------------------------------------------------------------
 # Debian's chromium for the Playwright tests (Playwright's own browser download cannot be used).
 e2e-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "+ apt-get install chromium fonts-dejavu-core"; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v msgfmt >/dev/null; then \
+	  echo "+ apt-get install chromium fonts-dejavu-core gettext"; \
 	  $(SUDO) apt-get update -q; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core gettext; \
 	fi

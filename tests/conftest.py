@@ -18,6 +18,16 @@ from wegweiser.accounts.roles import Role
 from wegweiser.organisations.models import Land, Organisation
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login throttling counts in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

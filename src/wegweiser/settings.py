@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_countries",
     "django_htmx",
     "csp",
     "ninja",
@@ -241,6 +242,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Kosovo has no ISO 3166 code yet; the user-assigned XK is what German authorities use.
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 FORM_RENDERER = "wegweiser.core.forms.KernFormRenderer"
 
 # In development and tests whitenoise serves straight from the app folders (no collectstatic).

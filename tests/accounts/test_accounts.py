@@ -209,3 +209,17 @@ def test_admin_of_another_kreis_gets_404(county_admin, charlie):
     with pytest.raises(Http404):
         user_deactivate(actor=county_admin, user=charlie)
     assert User.objects.get(pk=charlie.pk).is_active
+
+
+def test_enforced_second_factor_also_guards_tokens_and_profile(client, alice):
+    from wegweiser.accounts.services import api_token_authenticate, api_token_create
+
+    _token, raw = api_token_create(actor=alice, name="Fachverfahren")
+    assert api_token_authenticate(raw) == alice
+    alice.kreis.mfa_required = True
+    alice.kreis.save()
+    alice.refresh_from_db()
+    # a token made before the county enforced the second factor no longer works without one
+    assert api_token_authenticate(raw) is None
+    _login(client, alice.email)
+    assert client.get(reverse("accounts_profile"))["Location"] == reverse("mfa_activate_totp")

@@ -43,3 +43,15 @@ def test_search_stays_within_what_the_user_may_see(alice, charlie, dora):
     assert len(case_list(alice, query="Haddad")) == 1
     assert len(case_list(charlie, query="Haddad")) == 1
     assert len(case_list(dora, query="Haddad")) == 0
+
+
+def test_long_names_in_other_scripts_fit_their_latin_columns(alice):
+    person = make_client(alice, given_names="漢" * 150, family_name="Wang")
+    assert len(person.given_names_latin) <= 150
+    assert person.name_tokens.startswith(" ") and person.name_tokens.endswith(" ")
+    assert [c.client for c in case_list(alice, query="Wang")] == [person]
+
+
+def test_kosovo_can_be_chosen_as_nationality(alice):
+    person = make_client(alice, nationalities=["XK"])
+    assert [c.name for c in person.nationalities] == ["Kosovo"]

@@ -65,3 +65,9 @@ def test_client_address_behind_a_trusted_proxy(client, alice, case, settings):
         .values_list("ip", flat=True)
     )
     assert ips == ["203.0.113.9", "198.51.100.4"]
+
+
+def test_unknown_api_path_answers_json_404(client, db):
+    response = client.get("/api/v1/gibt-es-nicht")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Nicht gefunden."}

@@ -241,8 +241,8 @@ def test_required_wording_in_german():
 
 
 def test_audit_action_labels_are_translated():
-    """The audit log translates its action labels at run time, from a dict that xgettext cannot
-    read (core/templatetags/ww.py); their entries carry "# keep:" in the catalogue."""
+    """The audit log translates its action labels at run time (core/templatetags/ww.py marks
+    them with gettext_noop); this also holds without xgettext on the machine."""
     from wegweiser.core.templatetags import ww
 
     with translation.override("de"):

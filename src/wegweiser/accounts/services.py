@@ -162,6 +162,10 @@ def api_token_authenticate(raw: str) -> User | None:
     )
     if token is None:
         return None
+    if token.user.needs_mfa and not token.user.authenticator_set.filter(type="totp").exists():
+        # The county requires a second factor and this user has none (any more): the token,
+        # created before, must not be a way around it.
+        return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

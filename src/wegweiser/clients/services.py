@@ -15,6 +15,7 @@ from wegweiser.accounts.roles import CASEWORK_ROLES
 from wegweiser.audit.services import audit_record
 from wegweiser.clients import choices, rules
 from wegweiser.clients.models import (
+    NAME_MAX,
     Case,
     CaseAccessReason,
     CaseNumberSequence,
@@ -65,10 +66,18 @@ def _require_edit(actor, case: Case) -> None:
 
 def _prepare_client(client: Client) -> None:
     """Derived columns: Latin transliteration (unless given), birth year, search keys."""
+    # Names are checked before anything is derived from them, so that an error names the field
+    # the user typed, not a derived one.
+    client.clean_fields(
+        exclude=[
+            f.name for f in Client._meta.fields if f.name not in ("given_names", "family_name")
+        ]
+    )
+    # A transliteration can be longer than the original (one CJK sign -> several letters).
     if not client.given_names_latin:
-        client.given_names_latin = to_latin(client.given_names)
+        client.given_names_latin = to_latin(client.given_names)[:NAME_MAX]
     if not client.family_name_latin:
-        client.family_name_latin = to_latin(client.family_name)
+        client.family_name_latin = to_latin(client.family_name)[:NAME_MAX]
     precision = client.birth_date_precision
     if precision == choices.BirthDatePrecision.FULL:
         if client.birth_date is None:
@@ -98,9 +107,21 @@ def _prepare_client(client: Client) -> None:
         raise ValidationError(
             {"interpreter_language": _("Please choose the language for the interpreter.")}
         )
-    client.name_tokens, client.name_phonetic = search_columns(
+    tokens, phonetic = search_columns(
         client.given_names, client.family_name, client.given_names_latin, client.family_name_latin
     )
+    client.name_tokens = _clip_tokens(tokens, Client._meta.get_field("name_tokens").max_length)
+    client.name_phonetic = _clip_tokens(
+        phonetic, Client._meta.get_field("name_phonetic").max_length
+    )
+
+
+def _clip_tokens(value: str, limit: int) -> str:
+    """Keep whole tokens (and the padding spaces the search relies on) within the column."""
+    if len(value) <= limit:
+        return value
+    clipped = value[: limit - 1]
+    return clipped[: clipped.rfind(" ") + 1] if " " in clipped else " "
 
 
 def _check_same_kreis(actor, *objects) -> None:

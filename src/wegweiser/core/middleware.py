@@ -11,7 +11,17 @@ from django.urls import reverse
 from wegweiser.core.context import reset_current_ip, set_current_ip
 
 # Paths a user who must still set up the second factor may use (login, logout, 2FA set-up).
-MFA_SETUP_PREFIXES = ("/konto/", "/static/", "/i18n/", "/healthz", "/api/")
+MFA_SETUP_PREFIXES = (
+    "/konto/login/",
+    "/konto/logout/",
+    "/konto/inactive/",
+    "/konto/reauthenticate/",
+    "/konto/2fa/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/api/",
+)
 
 
 def client_ip(request) -> str | None:

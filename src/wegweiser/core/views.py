@@ -32,6 +32,8 @@ def desk(request):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Nicht gefunden."}, status=404)
     return render(
         request,
         "core/error.html",
