@@ -280,3 +280,41 @@ def test_charlie_of_another_kreis_gets_404_and_changes_nothing(client, charlie, 
             closed_on=timezone.localdate(),
             close_reason="moved_away",
         )
+
+
+def test_household_member_without_own_case(client, alice):
+    amina = make_client(alice, new_household_label="Familie Haddad")
+    case = amina.cases.get()
+    client.force_login(alice)
+    url = reverse("clients:client_create") + f"?haushalt={amina.household.uuid}"
+    data = _client_form(
+        given_names="Yusuf",
+        family_name="Haddad",
+        birth_date_precision="year",
+        birth_date="",
+        birth_year="2022",
+        open_case="",
+    )
+    data.pop("household_label")
+    response = client.post(url, data)
+    assert response["Location"] == reverse("clients:case_detail", kwargs={"uuid": case.uuid})
+    yusuf = Client.objects.get(given_names="Yusuf")
+    assert yusuf.household == amina.household and not yusuf.cases.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Yusuf Haddad" in page
+    # a household the user cannot see answers 404
+    other = make_client(alice, given_names="Lina", new_household_label="Familie Nasser")
+    from wegweiser.clients.services import case_update
+
+    lina_case = other.cases.get()
+    case_update(actor=alice, case=lina_case, version=lina_case.version, shared_with_team=False)
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(team=alice.team)
+    client.force_login(colleague)
+    assert (
+        client.get(
+            reverse("clients:client_create") + f"?haushalt={other.household.uuid}"
+        ).status_code
+        == 404
+    )

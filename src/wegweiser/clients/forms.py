@@ -105,8 +105,16 @@ class ClientCreateForm(ClientForm):
         help_text=_("For example 'Family Haddad'. Leave empty for a person living alone."),
     )
     opened_on = date_field(_("case opened on"))
+    open_case = forms.BooleanField(
+        label=_("open an own case file for this person"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Leave unticked for a household member who is not counselled (e.g. a small child)."
+        ),
+    )
 
-    field_order = ["given_names", "family_name", "opened_on"]
+    field_order = ["given_names", "family_name", "opened_on", "open_case"]
 
 
 class CaseForm(Form):

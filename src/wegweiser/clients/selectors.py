@@ -120,6 +120,18 @@ def client_get(*, user, uuid) -> Client:
         raise Http404 from exc
 
 
+def household_case(user, household) -> Case:
+    """A case of the household the user may edit (where to go back after adding a member)."""
+    case = (
+        Case.objects.filter(rules.casework_q(user), client__household=household)
+        .order_by("closed_on", "-opened_on")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
 def household_members(client: Client) -> list[Client]:
     if not client.household_id:
         return [client]

@@ -68,11 +68,15 @@ def client_create(request):
     )
     if household is not None:
         del form.fields["household_label"]
+    else:
+        del form.fields["open_case"]
     if request.method == "POST" and form.is_valid():
+        open_case = household is None or form.cleaned_data["open_case"]
         try:
             client = services.client_create(
                 actor=user,
                 household=household,
+                open_case=open_case,
                 opened_on=form.cleaned_data["opened_on"],
                 new_household_label=form.cleaned_data.get("household_label") or "",
                 **form.service_fields(),
@@ -80,10 +84,13 @@ def client_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The case file has been created."))
-            return redirect(
-                "clients:case_detail", uuid=client.cases.get(closed_on__isnull=True).uuid
-            )
+            if not open_case:
+                messages.success(request, _("The household member has been added."))
+                case = selectors.household_case(user, household)
+            else:
+                messages.success(request, _("The case file has been created."))
+                case = client.cases.get(closed_on__isnull=True)
+            return redirect("clients:case_detail", uuid=case.uuid)
     return render(
         request,
         "clients/client_form.html",
