@@ -318,3 +318,22 @@ def test_household_member_without_own_case(client, alice):
         ).status_code
         == 404
     )
+
+
+def test_saving_unchanged_personal_data_changes_nothing(client, alice, case):
+    person = case.client
+    url = reverse("clients:client_update", kwargs={"uuid": case.uuid})
+    client.force_login(alice)
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["birth_date"] = person.birth_date.strftime("%d.%m.%Y")
+    for name in ("interpreter_needed",):
+        if not data[name]:
+            data.pop(name)
+    data["given_names_latin"] = ""  # derived again: the same value
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    person.refresh_from_db()
+    assert person.version == 1
+    assert not AuditEntry.objects.filter(action="clients.client.updated").exists()

@@ -55,3 +55,23 @@ def test_long_names_in_other_scripts_fit_their_latin_columns(alice):
 def test_kosovo_can_be_chosen_as_nationality(alice):
     person = make_client(alice, nationalities=["XK"])
     assert [c.name for c in person.nationalities] == ["Kosovo"]
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "extra", "latin"),
+    [
+        ("Наталія", "Лисенко", {}, "Nataliia Lysenko"),  # Ukrainian letter і: passport spelling
+        ("Юрій", "Ярошенко", {"nationalities": ["UA"]}, "Yurii Yaroshenko"),
+        ("Олена", "Мельник", {"languages": ["uk"]}, "Olena Melnyk"),
+        ("Ольга", "Шмидт", {"nationalities": ["RU"]}, "Olga Shmidt"),
+    ],
+)
+def test_latin_form_follows_the_passport_spelling(alice, given, family, extra, latin):
+    person = make_client(alice, given_names=given, family_name=family, **extra)
+    assert person.latin_name == latin
+    assert [c.client for c in case_list(alice, query=latin.split()[0])] == [person]
+
+
+def test_apostrophes_do_not_split_names(alice):
+    person = make_client(alice, given_names="Ol'ga", family_name="D’Angelo")
+    assert [c.client for c in case_list(alice, query="Olga Dangelo")] == [person]

@@ -63,9 +63,75 @@ _CYRILLIC_GERMAN = str.maketrans(
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
-def to_latin(text: str) -> str:
-    """A readable Latin transliteration of a name in any script (Arabic, Cyrillic, ...)."""
+# Ukrainian passports use the national transliteration (Cabinet of Ministers resolution 55 of
+# 2010): "Лисенко Наталія" -> "Lysenko Nataliia". First letters of a word differ for є, ї, й, ю, я.
+_UKRAINIAN = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "iu",
+    "я": "ia",
+    "'": "",
+    "’": "",
+    "ʼ": "",
+}
+_UKRAINIAN_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_UKRAINIAN_LETTERS = re.compile(r"[ґєії]", re.IGNORECASE)
+
+
+def _ukrainian_word(word: str) -> str:
+    out = []
+    for position, char in enumerate(word):
+        lower = char.lower()
+        table = _UKRAINIAN_INITIAL if position == 0 and lower in _UKRAINIAN_INITIAL else _UKRAINIAN
+        latin = table.get(lower, char)
+        if lower == "г" and position > 0 and word[position - 1].lower() == "з":
+            latin = "gh"  # зг -> zgh, so that it is not read as zh
+        out.append(latin.capitalize() if char.isupper() and latin else latin)
+    return "".join(out)
+
+
+def has_ukrainian_letters(*texts: str) -> bool:
+    return any(_UKRAINIAN_LETTERS.search(t or "") for t in texts)
+
+
+def to_latin(text: str, *, ukrainian: bool = False) -> str:
+    """A readable Latin transliteration of a name in any script (Arabic, Cyrillic, ...).
+    Cyrillic names of Ukrainians (or with letters only Ukrainian has) follow the Ukrainian
+    passport transliteration; everything else anyascii's."""
     text = unicodedata.normalize("NFKC", text or "").strip()
+    if _CYRILLIC.search(text) and (ukrainian or _UKRAINIAN_LETTERS.search(text)):
+        text = re.sub(r"[\u0400-\u04ff'’ʼ]+", lambda m: _ukrainian_word(m.group(0)), text)
+    # Soft and hard signs are not written in passports ("Ольга" -> "Olga", not "Ol'ga").
+    text = re.sub(r"[ьЬъЪ]", "", text)
     return re.sub(r"\s+", " ", anyascii(text)).strip()
 
 
@@ -73,6 +139,7 @@ def tokens(text: str) -> list[str]:
     """Lower-case ASCII word tokens; German umlauts yield both forms (ü -> u and ue)."""
     text = unicodedata.normalize("NFKC", text or "")
     found: list[str] = []
+    text = re.sub(r"['’ʼ`´ьЬъЪ]", "", text)  # apostrophes and soft signs do not split a name
     variants = [anyascii(text), anyascii(text.translate(_GERMAN_FOLD))]
     if _CYRILLIC.search(text):
         variants.append(anyascii(text.lower().translate(_CYRILLIC_GERMAN)))

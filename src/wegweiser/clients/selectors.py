@@ -32,7 +32,7 @@ def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
     elif status == "closed":
         qs = qs.filter(closed_on__isnull=False)
     if query:
-        qs = qs.filter(search_q(user, query))
+        qs = qs.filter(search_q(query, by_person=user.does_casework))
     return qs.annotate(has_consent=_active_consent_exists()).order_by(
         "client__family_name_latin", "client__given_names_latin", "pk"
     )
@@ -46,13 +46,12 @@ def _active_consent_exists():
     )
 
 
-def search_q(user, query: str) -> Q:
-    """Search by case number, date of birth (dd.mm.yyyy or year) or name in any spelling.
-    County coordination sees no names and can search by case number only."""
+def search_q(query: str, *, by_person: bool = True) -> Q:
+    """Search cases by case number, or (``by_person``) by date of birth (dd.mm.yyyy or year) or
+    name in any spelling. Who may search by person is the caller's decision: county
+    coordination sees no names and searches by case number only."""
     query = query.strip()
-    if CASE_NUMBER_RE.match(query):
-        return Q(number=query)
-    if not user.does_casework:
+    if CASE_NUMBER_RE.match(query) or not by_person:
         return Q(number=query)
     match = DATE_RE.match(query)
     if match:

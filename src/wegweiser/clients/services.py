@@ -23,7 +23,7 @@ from wegweiser.clients.models import (
     Consent,
     Household,
 )
-from wegweiser.clients.names import search_columns, to_latin
+from wegweiser.clients.names import has_ukrainian_letters, search_columns, to_latin
 from wegweiser.core.services import apply_changes, lock_for_update
 
 CLIENT_FIELDS = (
@@ -74,10 +74,15 @@ def _prepare_client(client: Client) -> None:
         ]
     )
     # A transliteration can be longer than the original (one CJK sign -> several letters).
+    ukrainian = (
+        "UA" in [c.code for c in client.nationalities]
+        or "uk" in (client.languages or [])
+        or has_ukrainian_letters(client.given_names, client.family_name)
+    )
     if not client.given_names_latin:
-        client.given_names_latin = to_latin(client.given_names)[:NAME_MAX]
+        client.given_names_latin = to_latin(client.given_names, ukrainian=ukrainian)[:NAME_MAX]
     if not client.family_name_latin:
-        client.family_name_latin = to_latin(client.family_name)[:NAME_MAX]
+        client.family_name_latin = to_latin(client.family_name, ukrainian=ukrainian)[:NAME_MAX]
     precision = client.birth_date_precision
     if precision == choices.BirthDatePrecision.FULL:
         if client.birth_date is None:
@@ -198,14 +203,11 @@ def client_update(*, actor, client: Client, version: int | None, **fields) -> Cl
         raise PermissionDenied
     _check_same_kreis(actor, fields.get("municipality"))
     fresh = lock_for_update(client, expected_version=version)
-    # Latin forms left empty are derived again from the names as entered.
-    for name in ("given_names_latin", "family_name_latin"):
-        if name in fields and not fields[name]:
-            fields[name] = to_latin(
-                fields.get(name.replace("_latin", ""), getattr(fresh, name.replace("_latin", "")))
-            )
-    changed = apply_changes(fresh, {k: v for k, v in fields.items() if k in CLIENT_FIELDS})
+    before = {name: getattr(fresh, name) for name in CLIENT_FIELDS}
+    # Latin forms left empty are derived again from the names as entered (_prepare_client).
+    apply_changes(fresh, {k: v for k, v in fields.items() if k in CLIENT_FIELDS})
     _prepare_client(fresh)
+    changed = [name for name in CLIENT_FIELDS if getattr(fresh, name) != before[name]]
     fresh.full_clean()
     if changed:
         fresh.version += 1
