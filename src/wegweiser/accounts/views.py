@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from wegweiser.accounts import services
 from wegweiser.accounts.forms import ApiTokenForm, UserForm
 from wegweiser.accounts.models import ApiToken, User
-from wegweiser.core.forms import add_service_errors
+from wegweiser.core.forms import call_service
 
 
 def profile(request):
@@ -106,11 +106,10 @@ def user_create(request):
     _require_admin(request)
     form = UserForm(request.POST or None, kreis=request.user.kreis)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form, services.user_create, actor=request.user, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("The user has been created."))
             return redirect("accounts_admin:user_list")
     return render(
@@ -132,11 +131,10 @@ def user_update(request, uuid):
     }
     form = UserForm(request.POST or None, kreis=request.user.kreis, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=request.user, user=target, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form, services.user_update, actor=request.user, user=target, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("The user has been saved."))
             return redirect("accounts_admin:user_list")
     return render(

@@ -11,31 +11,11 @@ from wegweiser.accounts.roles import CASEWORK_ROLES
 from wegweiser.clients import choices
 from wegweiser.clients.languages import LANGUAGES
 from wegweiser.clients.models import Client
+from wegweiser.clients.services import CLIENT_FIELDS
 from wegweiser.core.forms import Form, ModelForm, date_field
 from wegweiser.organisations.models import Municipality
 
-CLIENT_FORM_FIELDS = [
-    "given_names",
-    "family_name",
-    "given_names_latin",
-    "family_name_latin",
-    "birth_date_precision",
-    "birth_date",
-    "birth_year",
-    "gender",
-    "nationalities",
-    "languages",
-    "interpreter_needed",
-    "interpreter_language",
-    "phone",
-    "email",
-    "municipality",
-    "arrival_date",
-    "residence_status",
-    "residence_valid_until",
-    "accommodation_phase",
-    "accommodation_since",
-]
+CLIENT_FORM_FIELDS = list(CLIENT_FIELDS)
 
 
 class ClientForm(ModelForm):

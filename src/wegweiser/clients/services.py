@@ -26,14 +26,15 @@ from wegweiser.clients.models import (
 from wegweiser.clients.names import has_ukrainian_letters, search_columns, to_latin
 from wegweiser.core.services import apply_changes, lock_for_update
 
+# The person's fields a user enters, in the order the form shows them.
 CLIENT_FIELDS = (
     "given_names",
     "family_name",
     "given_names_latin",
     "family_name_latin",
+    "birth_date_precision",
     "birth_date",
     "birth_year",
-    "birth_date_precision",
     "gender",
     "nationalities",
     "languages",
@@ -49,6 +50,13 @@ CLIENT_FIELDS = (
     "accommodation_since",
 )
 ACCESS_REASON_HOURS = 8
+
+
+def _audit_case(*, actor, action: str, case: Case, obj=None, data: dict | None = None) -> None:
+    """An audit entry about a case file (and so about its person)."""
+    audit_record(
+        actor=actor, action=action, obj=obj or case, client=case.client, case=case, data=data
+    )
 
 
 def _require_casework(actor) -> None:
@@ -253,7 +261,7 @@ def case_open(*, actor, client: Client, opened_on: dt.date, responsible=None) ->
     case.period_ends_on = case.compute_period_end()
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action="clients.case.opened", obj=case, client=client, case=case)
+    _audit_case(actor=actor, action="clients.case.opened", case=case)
     return case
 
 
@@ -325,11 +333,9 @@ def case_update(
     if changed:
         fresh.version += 1
         fresh.save()
-        audit_record(
+        _audit_case(
             actor=actor,
             action="clients.case.updated",
-            obj=fresh,
-            client=fresh.client,
             case=fresh,
             data={"fields": sorted(set(changed) - {"team", "organisation"})},
         )
@@ -364,13 +370,8 @@ def case_close(
     fresh.version += 1
     fresh.full_clean()
     fresh.save()
-    audit_record(
-        actor=actor,
-        action="clients.case.closed",
-        obj=fresh,
-        client=fresh.client,
-        case=fresh,
-        data={"reason": close_reason},
+    _audit_case(
+        actor=actor, action="clients.case.closed", case=fresh, data={"reason": close_reason}
     )
     return fresh
 
@@ -407,12 +408,11 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
-    audit_record(
+    _audit_case(
         actor=actor,
         action="clients.consent.recorded",
-        obj=consent,
-        client=case.client,
         case=case,
+        obj=consent,
         data={
             "form": form,
             "processing": covers_processing,
@@ -437,9 +437,7 @@ def consent_withdraw(*, actor, case: Case, consent: Consent, withdrawn_on: dt.da
         )
     fresh.withdrawn_on = withdrawn_on
     fresh.save(update_fields=["withdrawn_on", "updated_at"])
-    audit_record(
-        actor=actor, action="clients.consent.withdrawn", obj=fresh, client=case.client, case=case
-    )
+    _audit_case(actor=actor, action="clients.consent.withdrawn", case=case, obj=fresh)
     return fresh
 
 
@@ -462,11 +460,9 @@ def case_access_reason_record(*, actor, case: Case, reason: str) -> CaseAccessRe
     )
     grant.full_clean()
     grant.save()
-    audit_record(
+    _audit_case(
         actor=actor,
         action="clients.case.access_reason_recorded",
-        obj=case,
-        client=case.client,
         case=case,
         data={"reason": reason},
     )
@@ -475,11 +471,4 @@ def case_access_reason_record(*, actor, case: Case, reason: str) -> CaseAccessRe
 
 def case_viewed(*, actor, case: Case, part: str = "file") -> None:
     """Log a read of a case file (every opening, by anyone)."""
-    audit_record(
-        actor=actor,
-        action="clients.case.viewed",
-        obj=case,
-        client=case.client,
-        case=case,
-        data={"part": part},
-    )
+    _audit_case(actor=actor, action="clients.case.viewed", case=case, data={"part": part})

@@ -22,8 +22,7 @@ from wegweiser.clients.forms import (
     SearchForm,
 )
 from wegweiser.clients.models import Household
-from wegweiser.core.errors import ConflictError
-from wegweiser.core.forms import add_service_errors
+from wegweiser.core.forms import call_service
 from wegweiser.counselling.selectors import sessions_of_case
 
 PAGE_SIZE = 50
@@ -72,18 +71,17 @@ def client_create(request):
         del form.fields["open_case"]
     if request.method == "POST" and form.is_valid():
         open_case = household is None or form.cleaned_data["open_case"]
-        try:
-            client = services.client_create(
-                actor=user,
-                household=household,
-                open_case=open_case,
-                opened_on=form.cleaned_data["opened_on"],
-                new_household_label=form.cleaned_data.get("household_label") or "",
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        client, ok = call_service(
+            form,
+            services.client_create,
+            actor=user,
+            household=household,
+            open_case=open_case,
+            opened_on=form.cleaned_data["opened_on"],
+            new_household_label=form.cleaned_data.get("household_label") or "",
+            **form.service_fields(),
+        )
+        if ok:
             if not open_case:
                 messages.success(request, _("The household member has been added."))
                 case = selectors.household_case(user, household)
@@ -143,13 +141,14 @@ def _period_warning(case) -> bool:
 def _access_reason(request, case):
     form = AccessReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_access_reason_record(
-                actor=request.user, case=case, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form,
+            services.case_access_reason_record,
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data["reason"],
+        )
+        if ok:
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(
         request, "clients/access_reason.html", {"case": case, "form": form, "nav": "cases"}
@@ -168,18 +167,15 @@ def client_update(request, uuid):
     client = case.client
     form = ClientForm(request.POST or None, instance=client, kreis=request.user.kreis)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(
-                actor=request.user,
-                client=client,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form,
+            services.client_update,
+            actor=request.user,
+            client=client,
+            version=form.cleaned_data["version"],
+            **form.service_fields(),
+        )
+        if ok:
             messages.success(request, _("The personal data have been saved."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(request, "clients/client_form.html", {"form": form, "case": case, "nav": "cases"})
@@ -196,21 +192,18 @@ def case_update(request, uuid):
     }
     form = CaseForm(request.POST or None, initial=initial, kreis=request.user.kreis)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(
-                actor=request.user,
-                case=case,
-                version=form.cleaned_data["version"],
-                responsible=form.cleaned_data["responsible"],
-                shared_with_team=form.cleaned_data["shared_with_team"],
-                period_years=form.cleaned_data["period_years"],
-                extension_reason=form.cleaned_data["extension_reason"],
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form,
+            services.case_update,
+            actor=request.user,
+            case=case,
+            version=form.cleaned_data["version"],
+            responsible=form.cleaned_data["responsible"],
+            shared_with_team=form.cleaned_data["shared_with_team"],
+            period_years=form.cleaned_data["period_years"],
+            extension_reason=form.cleaned_data["extension_reason"],
+        )
+        if ok:
             messages.success(request, _("The case has been saved."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(request, "clients/case_form.html", {"form": form, "case": case, "nav": "cases"})
@@ -222,13 +215,10 @@ def case_close(request, uuid):
         request.POST or None, initial={"version": case.version, "closed_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_close(actor=request.user, case=case, **form.cleaned_data)
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form, services.case_close, actor=request.user, case=case, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("The case has been closed."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(request, "clients/case_close.html", {"form": form, "case": case, "nav": "cases"})
@@ -240,11 +230,10 @@ def consent_create(request, uuid):
         request.POST or None, initial={"given_on": timezone.localdate(), "covers_processing": True}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form, services.consent_record, actor=request.user, case=case, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("The consent has been recorded."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(
@@ -261,13 +250,15 @@ def consent_withdraw(request, uuid, consent_uuid):
         raise Http404
     form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=request.user, case=case, consent=consent, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form,
+            services.consent_withdraw,
+            actor=request.user,
+            case=case,
+            consent=consent,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("The withdrawal has been recorded."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+from wegweiser.core.errors import ConflictError
 
 
 class KernFormRenderer(TemplatesSetting):
@@ -80,3 +83,16 @@ def add_service_errors(form: forms.BaseForm, exc) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def call_service(form: forms.BaseForm, service, /, **kwargs) -> tuple[object, bool]:
+    """Run a service for a valid form. Its refusals become form errors, so that the user's input
+    stays on screen: a conflicting concurrent save above the form, validation beside the fields.
+    Returns ``(result, True)`` on success and ``(None, False)`` when the service refused."""
+    try:
+        return service(**kwargs), True
+    except ConflictError as exc:
+        form.add_error(None, exc.message)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return None, False

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.clients import rules, selectors
-from wegweiser.core.errors import ConflictError
-from wegweiser.core.forms import add_service_errors
+from wegweiser.core.forms import call_service
 from wegweiser.counselling import services
 from wegweiser.counselling.forms import SessionForm
 from wegweiser.counselling.selectors import session_get
@@ -24,11 +23,10 @@ def session_create(request, uuid):
         initial={"held_on": timezone.localdate(), "channel": "in_person", "duration_minutes": 45},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_record(actor=request.user, case=case, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form, services.session_record, actor=request.user, case=case, **form.service_fields()
+        )
+        if ok:
             messages.success(request, _("The session has been recorded."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(
@@ -67,18 +65,15 @@ def session_update(request, uuid):
     initial["members_present"] = list(session.members_present.all())
     form = SessionForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(
-                actor=request.user,
-                session=session,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        _result, ok = call_service(
+            form,
+            services.session_update,
+            actor=request.user,
+            session=session,
+            version=form.cleaned_data["version"],
+            **form.service_fields(),
+        )
+        if ok:
             messages.success(request, _("The session has been saved."))
             return redirect("clients:case_detail", uuid=case.uuid)
     return render(
