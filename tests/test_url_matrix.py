@@ -84,7 +84,7 @@ EXPECTED = {
     "accounts_admin:user_deactivate": _status(405),
     "accounts_admin:user_reactivate": _status(405),
     "audit:log": _by_role({"county_admin", "dpo"}),
-    "audit:export": _by_role({"county_admin", "dpo"}, ok_status=302),
+    "audit:export": _by_role({"county_admin", "dpo"}, ok_status=405),  # POST only
     # Own account
     "accounts_profile": _status(200),
     "accounts_token_create": _status(405),

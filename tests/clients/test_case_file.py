@@ -271,7 +271,9 @@ def test_charlie_of_another_kreis_gets_404_and_changes_nothing(client, charlie, 
         assert client.post(url, {"given_names": "X", "reason": "x" * 20}).status_code == 404, name
     case.client.refresh_from_db()
     assert case.client.version == before
-    assert not client.get(reverse("clients:case_list"), {"q": "Haddad"}).context["page"].object_list
+    assert (
+        not client.post(reverse("clients:case_list"), {"q": "Haddad"}).context["page"].object_list
+    )
     with pytest.raises(Http404):
         case_close(
             actor=charlie,

@@ -75,3 +75,25 @@ def test_latin_form_follows_the_passport_spelling(alice, given, family, extra, l
 def test_apostrophes_do_not_split_names(alice):
     person = make_client(alice, given_names="Ol'ga", family_name="D’Angelo")
     assert [c.client for c in case_list(alice, query="Olga Dangelo")] == [person]
+
+
+def test_search_in_the_browser_is_sent_by_post_and_pages(client, alice):
+    from django.urls import reverse
+
+    for i in range(55):
+        make_client(alice, given_names=f"Amina{i:02d}", family_name="Haddad")
+    make_client(alice, given_names="Omar", family_name="Yilmaz")
+    client.force_login(alice)
+    page = client.get(reverse("clients:case_list")).content.decode()
+    assert 'method="post"' in page and 'id="case-search"' in page
+    first = client.post(reverse("clients:case_list"), {"q": "Haddad", "status": "open"})
+    assert first.context["page"].paginator.count == 55
+    assert "Yilmaz" not in first.content.decode()
+    second = client.post(
+        reverse("clients:case_list"), {"q": "Haddad", "status": "open", "seite": "2"}
+    )
+    assert len(second.context["page"].object_list) == 5
+    # a name in the URL is not used as a search (it would end up in logs and histories)
+    assert (
+        client.get(reverse("clients:case_list") + "?q=Yilmaz").context["page"].paginator.count == 56
+    )

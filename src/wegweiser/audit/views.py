@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
 from wegweiser.audit.forms import AuditFilterForm
@@ -21,7 +22,8 @@ def _filtered(request):
     user = request.user
     if not user.reads_audit_log:
         raise PermissionDenied
-    form = AuditFilterForm(request.GET or None, kreis=user.kreis)
+    # Filters are sent by POST: a person's name never appears in URLs or server logs.
+    form = AuditFilterForm(request.POST if request.method == "POST" else None, kreis=user.kreis)
     filters = {}
     if form.is_valid():
         data = form.cleaned_data
@@ -35,12 +37,8 @@ def _filtered(request):
 
 def log(request):
     form, entries = _filtered(request)
-    page = Paginator(entries, 100).get_page(request.GET.get("seite"))
-    return render(
-        request,
-        "audit/log.html",
-        {"form": form, "page": page, "nav": "audit", "querystring": request.GET.urlencode()},
-    )
+    page = Paginator(entries, 100).get_page(request.POST.get("seite"))
+    return render(request, "audit/log.html", {"form": form, "page": page, "nav": "audit"})
 
 
 def _audit_reader_required(view):
@@ -54,12 +52,13 @@ def _audit_reader_required(view):
 
 
 @_audit_reader_required
+@require_POST
 @reauthentication_required
 def export(request):
     form, entries = _filtered(request)
-    audit_record(
-        actor=request.user, action="audit.log.exported", data={"filters": request.GET.urlencode()}
-    )
+    # Which filters were used, not their values (a person's name stays out of the log).
+    used = sorted(name for name in form.fields if form.is_bound and form.data.get(name))
+    audit_record(actor=request.user, action="audit.log.exported", data={"filters": used})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="protokoll-{stamp}.csv"'

@@ -32,13 +32,15 @@ def case_list(request):
     user = request.user
     if not (user.does_casework or user.has_county_overview):
         raise PermissionDenied
-    form = SearchForm(request.GET or None)
+    # The search is sent by POST: names and dates of birth never appear in URLs, browser
+    # histories or server logs.
+    form = SearchForm(request.POST if request.method == "POST" else None)
     query, status = "", "open"
     if form.is_valid():
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "open"
     page = Paginator(selectors.case_list(user, status=status, query=query), PAGE_SIZE).get_page(
-        request.GET.get("seite")
+        request.POST.get("seite") or request.GET.get("seite")
     )
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
     return render(
