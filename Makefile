@@ -78,7 +78,7 @@ postgres:
 	fi
 
 # Both runs always happen; the target fails if either failed.
-test: install static e2e-deps postgres | var
+test: lint static e2e-deps postgres | var
 	@pg=0; lite=0; \
 	echo "=== pytest on PostgreSQL ($(TEST_DATABASE_URL)) ==="; \
 	DATABASE_URL=$(TEST_DATABASE_URL) WEGWEISER_TESTING=1 $(VENV)/bin/pytest $(XDIST) $(PYTEST_ARGS) || pg=$$?; \
