@@ -26,6 +26,19 @@ from wegweiser.counselling.models import (
 )
 
 
+# What a counsellor enters about a session (besides the household members present).
+SESSION_FIELDS = (
+    "held_on",
+    "duration_minutes",
+    "channel",
+    "interpreter_used",
+    "interpreter_language",
+    "fields_of_action",
+    "summary",
+    "confidential_note",
+)
+
+
 def _validate(
     *,
     case: Case,
@@ -159,19 +172,7 @@ def session_update(
     _require_edit(actor, case)
     fresh = lock_for_update(session, expected_version=version)
     members = fields.pop("members_present", None)
-    values = {
-        name: fields.get(name, getattr(fresh, name))
-        for name in (
-            "held_on",
-            "duration_minutes",
-            "channel",
-            "interpreter_used",
-            "interpreter_language",
-            "fields_of_action",
-            "summary",
-            "confidential_note",
-        )
-    }
+    values = {name: fields.get(name, getattr(fresh, name)) for name in SESSION_FIELDS}
     values["fields_of_action"] = list(dict.fromkeys(values["fields_of_action"] or []))
     if not values["interpreter_used"]:
         values["interpreter_language"] = ""

@@ -48,20 +48,7 @@ def session_update(request, uuid):
     case = session.case
     if rules.case_access(request.user, case) is not rules.Access.EDIT:
         raise PermissionDenied
-    initial = {
-        name: getattr(session, name)
-        for name in (
-            "held_on",
-            "duration_minutes",
-            "channel",
-            "interpreter_used",
-            "interpreter_language",
-            "fields_of_action",
-            "summary",
-            "confidential_note",
-            "version",
-        )
-    }
+    initial = {name: getattr(session, name) for name in (*services.SESSION_FIELDS, "version")}
     initial["members_present"] = list(session.members_present.all())
     form = SessionForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
