@@ -66,7 +66,7 @@ e2e-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v msgfmt >/dev/null; then \
 	  echo "+ apt-get install chromium fonts-dejavu-core gettext"; \
 	  $(SUDO) apt-get update -q; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core gettext; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core gettext libpango-1.0-0 libpangoft2-1.0-0; \
 	fi
 
 postgres:

@@ -8,59 +8,20 @@ visible object 403, anonymous users are sent to the login (302)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.matrix import (  # noqa: E402
+    ROLES,
+    SAME_KREIS_CASEWORK,
+)
+from tests.matrix import by_role as _by_role  # noqa: E402
+from tests.matrix import case_content as _case_content  # noqa: E402
+from tests.matrix import case_edit as _case_edit  # noqa: E402
+from tests.matrix import status as _status  # noqa: E402
 from wegweiser.clients.services import consent_record
-
-ROLES = [
-    "anonymous",
-    "alice",
-    "bob",
-    "dora",
-    "lead",
-    "coordinator",
-    "county_admin",
-    "dpo",
-    "volunteer_coordinator",
-    "volunteer",
-    "state_officer",
-    "charlie",
-]
-CASEWORK = {"alice", "bob", "lead"}  # may edit Alice's case
-SAME_KREIS_CASEWORK = CASEWORK | {"dora"}
-ALL_LOGGED_IN = set(ROLES) - {"anonymous"}
-
-
-def _status(default, **overrides):
-    table = {role: default for role in ROLES}
-    table["anonymous"] = 302
-    table.update(overrides)
-    return table
-
-
-def _case_content(ok=200):
-    """Alice's case: her team sees it; the coordinator sees it (reason form); others 404."""
-    table = _status(404, anonymous=302)
-    for role in CASEWORK:
-        table[role] = ok
-    table["coordinator"] = 200
-    return table
-
-
-def _case_edit(ok=200):
-    table = _case_content(ok)
-    table["coordinator"] = 403
-    return table
-
-
-def _by_role(ok: set[str], ok_status=200, other=403):
-    table = _status(other)
-    for role in ok:
-        table[role] = ok_status
-    return table
-
 
 EXPECTED = {
     # Case work
@@ -107,6 +68,14 @@ EXPECTED = {
     "healthz": _status(200, anonymous=200),
     "set_language": _status(302, anonymous=302),
 }
+# Apps add their URLs in tests/<app>/url_expectations.py (EXPECTED, and url_kwargs(world)).
+APP_EXPECTATIONS = [
+    importlib.import_module(f"tests.{app}.url_expectations")
+    for app in ("directory", "plans", "referrals")
+]
+for _module in APP_EXPECTATIONS:
+    EXPECTED.update(_module.EXPECTED)
+
 # The API answers 401 without a token, for everyone; its schema and docs are public.
 API_PUBLIC = {"api:openapi-json", "api:openapi-view"}
 
@@ -165,6 +134,9 @@ def world(
         "accounts_admin:user_reactivate": {"uuid": bob.uuid},
         "accounts_token_revoke": {"uuid": case.uuid},
     }
+    world = {"users": users, "case": case, "session": session, "consent": consent}
+    for module in APP_EXPECTATIONS:
+        per_name.update(module.url_kwargs(world))
     return users, kwargs, per_name
 
 

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "wegweiser.audit",
     "wegweiser.clients",
     "wegweiser.counselling",
+    "wegweiser.directory",
+    "wegweiser.plans",
+    "wegweiser.referrals",
     "wegweiser.api",
 ]
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("protokoll/", include("wegweiser.audit.urls")),
     path("", include("wegweiser.clients.urls")),
     path("", include("wegweiser.counselling.urls")),
+    path("angebote/", include("wegweiser.directory.urls")),
+    path("", include("wegweiser.plans.urls")),
+    path("", include("wegweiser.referrals.urls")),
     path("", include("wegweiser.core.urls")),
 ]
 

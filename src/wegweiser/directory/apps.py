@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "wegweiser.directory"
+    label = "directory"
+    verbose_name = "Angebote und Regeldienste"
