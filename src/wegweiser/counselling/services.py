@@ -25,7 +25,6 @@ from wegweiser.counselling.models import (
     SessionAttendance,
 )
 
-
 # What a counsellor enters about a session (besides the household members present).
 SESSION_FIELDS = (
     "held_on",
