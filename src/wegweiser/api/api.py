@@ -11,7 +11,14 @@ from django.urls import URLPattern
 from django.utils import translation
 from ninja import NinjaAPI
 
-from wegweiser.api import clients, errors, sessions
+from wegweiser.api import (
+    clients,
+    errors,
+    routes_directory,
+    routes_plans,
+    routes_referrals,
+    sessions,
+)
 from wegweiser.api.auth import TokenAuth
 
 API_LANGUAGE = "de"
@@ -81,3 +88,6 @@ api.add_decorator(german, mode="view")
 errors.install(api)
 api.add_router("", clients.router)
 api.add_router("", sessions.router)
+api.add_router("", routes_directory.router)
+api.add_router("", routes_plans.router)
+api.add_router("", routes_referrals.router)

@@ -1,0 +1,5 @@
+"""API routes of the directory app (registered in api/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["directory"])
