@@ -88,9 +88,19 @@ def test_openapi_schema_is_public_and_documents_the_api(client):
     schema = response.json()
     assert schema["info"]["title"] == "Wegweiser API"
     assert set(schema["paths"]) == {
+        "/api/v1/cases/{uuid}/plan",
+        "/api/v1/cases/{uuid}/plan/goals",
         "/api/v1/clients",
         "/api/v1/clients/{uuid}",
+        "/api/v1/clients/{uuid}/referrals",
         "/api/v1/clients/{uuid}/sessions",
+        "/api/v1/directory/services",
+        "/api/v1/directory/services/{uuid}",
+        "/api/v1/directory/{ags}/hsds",
+        "/api/v1/plan-goals/{uuid}",
+        "/api/v1/plan-goals/{uuid}/steps",
+        "/api/v1/plan-steps/{uuid}",
+        "/api/v1/referrals/{uuid}",
         "/api/v1/sessions",
     }
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {

@@ -40,13 +40,29 @@ MAX_EXAMPLES = 60
 # these tests instead of interrupting the collection of the whole suite. A new operation makes
 # test_schema_has_every_operation fail until it is added.
 OPERATIONS = [
+    "GET /api/v1/cases/{uuid}/plan",
+    "GET /api/v1/cases/{uuid}/plan/goals",
     "GET /api/v1/clients",
     "GET /api/v1/clients/{uuid}",
+    "GET /api/v1/clients/{uuid}/referrals",
     "GET /api/v1/clients/{uuid}/sessions",
+    "GET /api/v1/directory/services",
+    "GET /api/v1/directory/services/{uuid}",
+    "GET /api/v1/directory/{ags}/hsds",
+    "GET /api/v1/plan-goals/{uuid}",
+    "GET /api/v1/plan-goals/{uuid}/steps",
+    "GET /api/v1/plan-steps/{uuid}",
+    "GET /api/v1/referrals/{uuid}",
     "GET /api/v1/sessions",
+    "POST /api/v1/cases/{uuid}/plan/goals",
     "POST /api/v1/clients",
+    "POST /api/v1/clients/{uuid}/referrals",
     "POST /api/v1/clients/{uuid}/sessions",
+    "POST /api/v1/plan-goals/{uuid}/steps",
     "PUT /api/v1/clients/{uuid}",
+    "PUT /api/v1/plan-goals/{uuid}",
+    "PUT /api/v1/plan-steps/{uuid}",
+    "PUT /api/v1/referrals/{uuid}",
 ]
 
 

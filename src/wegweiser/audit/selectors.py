@@ -19,6 +19,8 @@ TIMELINE_PREFIXES = (
     "clients.client.updated",
     "clients.consent.",
     "counselling.session.updated",
+    "plans.",
+    "referrals.",
 )
 
 

@@ -37,3 +37,10 @@ def audit_record(
     )
     entry.save()
     return entry
+
+
+def audit_case_event(*, actor, action: str, case, obj=None, data: dict | None = None) -> AuditEntry:
+    """An entry about a case file (and so about its person): shown on the case's timeline."""
+    return audit_record(
+        actor=actor, action=action, obj=obj or case, client=case.client, case=case, data=data
+    )

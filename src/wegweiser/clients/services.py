@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.accounts.roles import CASEWORK_ROLES
-from wegweiser.audit.services import audit_record
+from wegweiser.audit.services import audit_case_event, audit_record
 from wegweiser.clients import choices, rules
 from wegweiser.clients.models import (
     NAME_MAX,
@@ -50,13 +50,6 @@ CLIENT_FIELDS = (
     "accommodation_since",
 )
 ACCESS_REASON_HOURS = 8
-
-
-def _audit_case(*, actor, action: str, case: Case, obj=None, data: dict | None = None) -> None:
-    """An audit entry about a case file (and so about its person)."""
-    audit_record(
-        actor=actor, action=action, obj=obj or case, client=case.client, case=case, data=data
-    )
 
 
 def _require_casework(actor) -> None:
@@ -261,7 +254,7 @@ def case_open(*, actor, client: Client, opened_on: dt.date, responsible=None) ->
     case.period_ends_on = case.compute_period_end()
     case.full_clean()
     case.save()
-    _audit_case(actor=actor, action="clients.case.opened", case=case)
+    audit_case_event(actor=actor, action="clients.case.opened", case=case)
     return case
 
 
@@ -333,7 +326,7 @@ def case_update(
     if changed:
         fresh.version += 1
         fresh.save()
-        _audit_case(
+        audit_case_event(
             actor=actor,
             action="clients.case.updated",
             case=fresh,
@@ -370,7 +363,7 @@ def case_close(
     fresh.version += 1
     fresh.full_clean()
     fresh.save()
-    _audit_case(
+    audit_case_event(
         actor=actor, action="clients.case.closed", case=fresh, data={"reason": close_reason}
     )
     return fresh
@@ -408,7 +401,7 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
-    _audit_case(
+    audit_case_event(
         actor=actor,
         action="clients.consent.recorded",
         case=case,
@@ -437,7 +430,7 @@ def consent_withdraw(*, actor, case: Case, consent: Consent, withdrawn_on: dt.da
         )
     fresh.withdrawn_on = withdrawn_on
     fresh.save(update_fields=["withdrawn_on", "updated_at"])
-    _audit_case(actor=actor, action="clients.consent.withdrawn", case=case, obj=fresh)
+    audit_case_event(actor=actor, action="clients.consent.withdrawn", case=case, obj=fresh)
     return fresh
 
 
@@ -460,7 +453,7 @@ def case_access_reason_record(*, actor, case: Case, reason: str) -> CaseAccessRe
     )
     grant.full_clean()
     grant.save()
-    _audit_case(
+    audit_case_event(
         actor=actor,
         action="clients.case.access_reason_recorded",
         case=case,
@@ -471,4 +464,4 @@ def case_access_reason_record(*, actor, case: Case, reason: str) -> CaseAccessRe
 
 def case_viewed(*, actor, case: Case, part: str = "file") -> None:
     """Log a read of a case file (every opening, by anyone)."""
-    _audit_case(actor=actor, action="clients.case.viewed", case=case, data={"part": part})
+    audit_case_event(actor=actor, action="clients.case.viewed", case=case, data={"part": part})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,11 @@ class Kreis(PublicIdModel):
     )
     inactivity_weeks = models.PositiveIntegerField(
         _("flag cases without a session after (weeks)"), default=8
+    )
+    plan_review_months = models.PositiveSmallIntegerField(
+        _("review integration plans every (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
 
     objects = KreisQuerySet.as_manager()
