@@ -146,3 +146,17 @@ def _format_axe_violations(violations: list[dict]) -> str:
         for node in v.get("nodes", [])[:5]:
             lines.append(f"    {', '.join(map(str, node.get('target', [])))}")
     return "\n".join(lines)
+
+
+@pytest.fixture
+def csp_errors(page):
+    """Console messages of the browser about Content-Security-Policy violations."""
+    errors: list[str] = []
+
+    def record(msg):
+        if "Content Security Policy" not in msg.text:
+            return
+        errors.append(f"{msg.location.get('url')}: {msg.text}")
+
+    page.on("console", record)
+    return errors

@@ -11,18 +11,26 @@ Set ``WEGWEISER_E2E_SCREENSHOTS=<dir>`` to save a full-page PNG of every checked
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import time
-from pathlib import Path
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.cache import cache
 from django.utils import timezone
 
+from tests.e2e.helpers import (
+    ACTIVATE_BUTTON,
+    DESK_URL,
+    LOGIN_BUTTON,
+    MAIN_SUBMIT,
+    check_page,
+    log_in,
+    make_manager_with_totp,
+    path_of,
+    submit,
+    totp_code,
+)
 from tests.factories import PASSWORD, KreisFactory, OrganisationFactory, TeamFactory, UserFactory
 from wegweiser.clients.models import Case, Client
 from wegweiser.clients.names import to_latin
@@ -34,17 +42,8 @@ GIVEN_NAMES = "محمد"
 FAMILY_NAME = "الحسن"
 SUMMARY = "Erstgespräch: Anmeldung zum Integrationskurs besprochen."
 
-LOGIN_BUTTON = re.compile(r"^\s*(Anmelden|Log in)\s*$")
-ACTIVATE_BUTTON = re.compile(r"^\s*(Aktivieren|Activate)\s*$")
-# The one submit button of the form in <main> (client, consent, session, password forms).
-MAIN_SUBMIT = "main form button[type=submit]"
 
-DESK_URL = re.compile(r"^https?://[^/]+/$")
-
-SCREENSHOT_DIR = os.environ.get("WEGWEISER_E2E_SCREENSHOTS")
-
-
-# --- Fixtures and helpers ---------------------------------------------------------------------
+# --- Fixtures ---------------------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -71,12 +70,9 @@ def mfa_team(mfa_kreis):
 @pytest.fixture
 def manager(mfa_team):
     """Integration manager in a Kreis that enforces a second factor, with an authenticator app."""
-    user = UserFactory(
-        email="imke@example.org", first_name="Imke", last_name="Iversen", team=mfa_team
+    return make_manager_with_totp(
+        mfa_team, email="imke@example.org", first_name="Imke", last_name="Iversen"
     )
-    user.totp_secret = generate_totp_secret()
-    TOTP.activate(user, user.totp_secret)
-    return user
 
 
 @pytest.fixture
@@ -84,62 +80,6 @@ def manager_without_totp(mfa_team):
     return UserFactory(
         email="neu@example.org", first_name="Nils", last_name="Neumann", team=mfa_team
     )
-
-
-@pytest.fixture
-def csp_errors(page):
-    """Console messages of the browser about Content-Security-Policy violations."""
-    errors: list[str] = []
-
-    def record(msg):
-        if "Content Security Policy" not in msg.text:
-            return
-        errors.append(f"{msg.location.get('url')}: {msg.text}")
-
-    page.on("console", record)
-    return errors
-
-
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now (allauth's own HOTP; no tolerance is configured,
-    so wait for the next period when this one is about to end)."""
-    period = mfa_settings.TOTP_PERIOD
-    remaining = period - (time.time() % period)
-    if remaining < 3:
-        time.sleep(remaining + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
-
-
-def path_of(page_or_request) -> str:
-    return re.sub(r"^https?://[^/]+", "", page_or_request.url).split("?")[0]
-
-
-def submit(page, button) -> None:
-    """Click a submit button and wait for the answer page (also when it has the same URL)."""
-    with page.expect_navigation():
-        button.click()
-
-
-def check_page(page, assert_accessible, name: str) -> None:
-    """axe-core on the page (WCAG 2.x A/AA), German page language, no inline styles or scripts."""
-    page.wait_for_load_state("load")
-    assert page.locator("html").get_attribute("lang") == "de"
-    inline = page.evaluate(
-        "() => [...document.querySelectorAll('[style], script:not([src])')]"
-        ".map(e => e.outerHTML.slice(0, 120))"
-    )
-    assert inline == [], "inline style attributes or scripts"
-    assert_accessible(page)
-    if SCREENSHOT_DIR:  # last: Playwright's screenshot adds style attributes of its own
-        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/konto/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    submit(page, page.get_by_role("button", name=LOGIN_BUTTON))
 
 
 # --- Tests ----------------------------------------------------------------------------------------
