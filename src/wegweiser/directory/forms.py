@@ -58,7 +58,7 @@ class ProviderForm(ModelForm):
 class ServiceForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     website = _website_field()
-    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    provider = forms.ModelChoiceField(label=_("service provider"), queryset=None)
     fields_of_action = forms.MultipleChoiceField(
         label=_("fields of action"),
         required=False,
