@@ -125,26 +125,38 @@ def test_schema_has_every_operation(api_schema):
     assert labels == OPERATIONS
 
 
-@pytest.mark.parametrize("label", OPERATIONS)
-def test_no_server_error(label, api_schema, fuzz_world):
+def fuzz_operation(api_schema, label: str, *, token: str, aim, max_examples: int) -> None:
+    """Positive and negative cases of one operation, authenticated with ``token``; ``aim(case)``
+    points path parameters at real objects. Fails on any server error."""
     operation = api_schema.find_operation_by_label(label)
     cases = st.one_of(
         operation.as_strategy(GenerationMode.POSITIVE),
         operation.as_strategy(GenerationMode.NEGATIVE),
     )
-    headers = {"Authorization": f"Bearer {fuzz_world['token']}"}
+    headers = {"Authorization": f"Bearer {token}"}
 
-    # The database world of this test is shared by its cases on purpose (as real clients share
+    # The database world of a test is shared by its cases on purpose (as real clients share
     # one database); no example database is written (no .hypothesis directory).
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=max_examples,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(case=cases)
     def run(case):
-        _aim(case, fuzz_world)
+        aim(case)
         case.call_and_validate(headers=headers, checks=[not_a_server_error])
 
     run()
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_no_server_error(label, api_schema, fuzz_world):
+    fuzz_operation(
+        api_schema,
+        label,
+        token=fuzz_world["token"],
+        aim=lambda case: _aim(case, fuzz_world),
+        max_examples=MAX_EXAMPLES,
+    )

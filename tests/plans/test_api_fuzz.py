@@ -8,13 +8,13 @@ import uuid
 import zlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
 
 from tests.api.conftest import token_for
-from tests.api.test_schemathesis import api_schema, keep_test_transaction  # noqa: F401
+from tests.api.test_schemathesis import (  # noqa: F401
+    api_schema,
+    fuzz_operation,
+    keep_test_transaction,
+)
 from wegweiser.plans.models import Goal, Step
 
 MAX_EXAMPLES = 40
@@ -60,22 +60,10 @@ def _aim(case, world: dict) -> None:
 
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_plans_api_has_no_server_error(label, api_schema, plan_world):  # noqa: F811
-    operation = api_schema.find_operation_by_label(label)
-    cases = st.one_of(
-        operation.as_strategy(GenerationMode.POSITIVE),
-        operation.as_strategy(GenerationMode.NEGATIVE),
-    )
-    headers = {"Authorization": f"Bearer {plan_world['token']}"}
-
-    @settings(
+    fuzz_operation(
+        api_schema,
+        label,
+        token=plan_world["token"],
+        aim=lambda case: _aim(case, plan_world),
         max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow],
     )
-    @given(case=cases)
-    def run(case):
-        _aim(case, plan_world)
-        case.call_and_validate(headers=headers, checks=[not_a_server_error])
-
-    run()

@@ -10,6 +10,8 @@ from ninja.responses import Status
 from wegweiser.api import queries
 from wegweiser.api.pagination import PageNumber
 from wegweiser.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ClientCreate,
     ClientOut,
     ClientSearch,
@@ -27,8 +29,8 @@ from wegweiser.counselling.services import session_record
 
 router = Router(tags=["Personen"])
 
-READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = READ_ERRORS
+WRITE = WRITE_ERRORS
 
 
 def _log_read(user, person, part: str) -> None:

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from pydantic import StringConstraints, field_validator
 
 from wegweiser.api.pagination import PageNumber
-from wegweiser.api.schemas import ErrorOut, FieldOfActionCode, LanguageCode, ValidationErrorOut
+from wegweiser.api.schemas import WRITE_ERRORS, FieldOfActionCode, LanguageCode
 from wegweiser.core.validators import validate_single_line
 from wegweiser.directory import hsds, rules, selectors
 from wegweiser.directory.models import Service, ServiceKind
@@ -24,7 +24,7 @@ from wegweiser.organisations.models import Kreis
 
 router = Router(tags=["Angebote"])
 
-READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = WRITE_ERRORS  # reading the directory can be refused (403) by role
 KindCode = Literal[tuple(ServiceKind.values)]  # type: ignore[valid-type]
 
 

@@ -12,9 +12,10 @@ from ninja.responses import Status
 
 from wegweiser.api.errors import invalid
 from wegweiser.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     FieldOfActionCode,
-    ValidationErrorOut,
     Version,
     _literal,
     _optional,
@@ -28,8 +29,8 @@ from wegweiser.plans.models import Goal, GoalStatus, Priority, Step, StepOwner, 
 
 router = Router(tags=["Integrationspläne"])
 
-READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = READ_ERRORS
+WRITE = WRITE_ERRORS
 
 PriorityCode = _literal(Priority.values)
 GoalStatusCode = _literal(GoalStatus.values)

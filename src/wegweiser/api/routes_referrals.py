@@ -15,7 +15,7 @@ from pydantic import AfterValidator, StringConstraints
 from wegweiser.api import queries
 from wegweiser.api.errors import invalid
 from wegweiser.api.pagination import PageNumber
-from wegweiser.api.schemas import ErrorOut, ValidationErrorOut
+from wegweiser.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from wegweiser.audit.services import audit_record
 from wegweiser.clients import rules
 from wegweiser.clients.selectors import client_get
@@ -35,8 +35,8 @@ from wegweiser.referrals.models import (
 
 router = Router(tags=["Verweisungen"])
 
-READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = READ_ERRORS
+WRITE = WRITE_ERRORS
 
 StatusCode = Literal[tuple(ReferralStatus.values)]  # type: ignore[valid-type]
 OpenStatusCode = Literal[tuple(s.value for s in OPEN_STATUSES)]  # type: ignore[valid-type]

@@ -97,6 +97,11 @@ class ValidationErrorOut(ErrorOut):
 # --- clients ---------------------------------------------------------------------------------
 
 
+# The error answers every route documents: reads and writes.
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
 class CaseOut(Schema):
     uuid: UUID
     number: str
