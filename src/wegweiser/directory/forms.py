@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.languages import LANGUAGES
-from wegweiser.core.forms import Form, ModelForm
+from wegweiser.core.forms import Form, ModelForm, date_field
 from wegweiser.directory import hsds
 from wegweiser.directory.models import Service, ServiceProvider
 from wegweiser.directory.services import PROVIDER_FIELDS, SERVICE_FIELDS
@@ -125,3 +126,77 @@ class ImportForm(Form):
         if upload.size > hsds.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+# --- Offers with capacity -------------------------------------------------------------------
+
+
+class SlotForm(Form):
+    starts_at = forms.DateTimeField(
+        label=_("starts at"),
+        help_text=_("Date and time, for example 03.02.2027 09:30."),
+        input_formats=["%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(format="%d.%m.%Y %H:%M", attrs={"autocomplete": "off"}),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("duration (minutes)"), initial=30, min_value=5, max_value=480
+    )
+    place = forms.CharField(label=_("place"), required=False, max_length=200)
+    online = forms.BooleanField(label=_("online"), required=False)
+    capacity = forms.IntegerField(label=_("capacity"), initial=1, min_value=1, max_value=100)
+
+
+class CourseForm(Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    starts_on = date_field(_("starts on"))
+    ends_on = date_field(_("ends on"))
+    places = forms.IntegerField(label=_("places"), min_value=1, max_value=500)
+    answer_days = forms.IntegerField(
+        label=_("days to answer an offered place"), initial=7, min_value=1, max_value=60
+    )
+    place = forms.CharField(label=_("place"), required=False, max_length=200)
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label=_("reason"), required=False, max_length=500)
+
+
+class BookSlotForm(Form):
+    slot = forms.ChoiceField(label=_("appointment"))
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = {str(s.uuid): s for s in slots}
+        self.fields["slot"].choices = [
+            (
+                key,
+                f"{s.service.name}: {timezone.localtime(s.starts_at):%d.%m.%Y %H:%M} "
+                f"({s.capacity - s.booked}/{s.capacity})",
+            )
+            for key, s in self.slots.items()
+        ]
+
+    def chosen(self):
+        return self.slots[self.cleaned_data["slot"]]
+
+
+class EnrolForm(Form):
+    course = forms.ChoiceField(label=_("course"))
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.courses = {str(c.uuid): c for c in courses}
+        self.fields["course"].choices = [
+            (
+                key,
+                f"{c.title} ({c.service.name}, {c.starts_on:%d.%m.%Y}–{c.ends_on:%d.%m.%Y})",
+            )
+            for key, c in self.courses.items()
+        ]
+
+    def chosen(self):
+        return self.courses[self.cleaned_data["course"]]
+
+
+class AttendanceForm(Form):
+    on = date_field(_("date"))

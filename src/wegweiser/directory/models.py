@@ -124,3 +124,181 @@ class Service(DirectoryEntry):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Offers with capacity: consultation hours (slots) and courses -------------------------------
+
+
+class ConsultationSlot(PublicIdModel, VersionedModel):
+    """One appointment of consultation hours of a service; ``capacity`` persons may book it.
+    Kreis and Land are those of the service (who administers it follows the service)."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="slots")
+    kreis = models.ForeignKey(
+        "organisations.Kreis", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    land = models.ForeignKey("organisations.Land", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    place = _line(200, _("place"), blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation slot")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="directory_slot_capacity_min_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="directory_slot_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.starts_at:%d.%m.%Y %H:%M}"
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("booked")
+    CANCELLED = "cancelled", _("cancelled")
+    ATTENDED = "attended", _("attended")
+    NO_SHOW = "no_show", _("did not attend")
+
+
+class SlotBooking(PublicIdModel):
+    """A slot booked for the person of a case. Kreis is the case's (it is about a person)."""
+
+    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
+    slot = models.ForeignKey(ConsultationSlot, on_delete=models.PROTECT, related_name="bookings")
+    case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    booked_at = models.DateTimeField(_("booked at"))
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = _line(500, _("reason for the cancellation"), blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        ordering = ["booked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kreis", "slot", "case"],
+                condition=~models.Q(status="cancelled"),
+                name="directory_booking_one_active_per_case",
+            )
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != BookingStatus.CANCELLED
+
+
+class Course(PublicIdModel, VersionedModel):
+    """A course of a service (for example a low-threshold German course) with places."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="courses")
+    kreis = models.ForeignKey(
+        "organisations.Kreis", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    land = models.ForeignKey("organisations.Land", on_delete=models.PROTECT, related_name="+")
+    title = _line(200, _("title"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    places = models.PositiveSmallIntegerField(_("places"))
+    answer_days = models.PositiveSmallIntegerField(_("days to answer an offered place"), default=7)
+    place = _line(200, _("place"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course")
+        ordering = ["starts_on", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(places__gte=1), name="directory_course_places_min_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="directory_course_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answer_days__gte=1, answer_days__lte=60),
+                name="directory_course_answer_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("enrolled")
+    WAITING = "waiting", _("on the waiting list")
+    OFFERED = "offered", _("place offered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    REMOVED = "removed", _("removed")
+    DECLINED = "declined", _("offer declined")
+    EXPIRED = "expired", _("offer expired")
+
+
+ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING, EnrolmentStatus.OFFERED)
+TAKING_A_PLACE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED)
+
+
+class Enrolment(PublicIdModel):
+    """The person of a case in a course: enrolled, waiting (ordered by ``requested_at``) or
+    offered a freed place (until ``answer_by``)."""
+
+    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
+    case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=EnrolmentStatus.choices)
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    answer_by = models.DateField(_("answer by"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = _line(500, _("reason"), blank=True)
+    attended_dates = models.JSONField(_("dates attended"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kreis", "course", "case"],
+                condition=models.Q(status__in=["enrolled", "waiting", "offered"]),
+                name="directory_enrolment_one_active_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["course", "status", "requested_at"])]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ENROLMENT

@@ -4,11 +4,23 @@ see (the rules live in directory.rules)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from wegweiser.directory import rules
-from wegweiser.directory.models import Service, ServiceProvider
+from wegweiser.directory.models import (
+    ACTIVE_ENROLMENT,
+    TAKING_A_PLACE,
+    BookingStatus,
+    ConsultationSlot,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Service,
+    ServiceProvider,
+    SlotBooking,
+)
 from wegweiser.organisations.models import Kreis, Municipality
 
 
@@ -126,3 +138,172 @@ def export_scope(*, user, kreis=None) -> tuple[QuerySet[ServiceProvider], QueryS
         "name", "pk"
     )
     return providers, services
+
+
+# --- Offers with capacity -------------------------------------------------------------------
+
+
+def _with_free(slots: QuerySet[ConsultationSlot]) -> QuerySet[ConsultationSlot]:
+    return slots.annotate(
+        booked=Count("bookings", filter=~Q(bookings__status=BookingStatus.CANCELLED))
+    )
+
+
+def _with_taken(courses: QuerySet[Course]) -> QuerySet[Course]:
+    return courses.annotate(
+        taken=Count("enrolments", filter=Q(enrolments__status__in=TAKING_A_PLACE)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
+    )
+
+
+def upcoming_slots(*, user, service: Service | None = None) -> QuerySet[ConsultationSlot]:
+    """Future slots of the services the user may read (with ``booked``)."""
+    _require_read(user)
+    qs = ConsultationSlot.objects.filter(
+        rules.visible_q(user, "service__"), starts_at__gt=timezone.now()
+    )
+    if service is not None:
+        qs = qs.filter(service=service)
+    return _with_free(qs.select_related("service", "service__provider")).order_by("starts_at", "pk")
+
+
+def bookable_slots(*, user) -> list[ConsultationSlot]:
+    return [
+        s
+        for s in upcoming_slots(user=user).filter(service__is_active=True)
+        if s.booked < s.capacity
+    ]
+
+
+def open_courses(*, user, service: Service | None = None) -> QuerySet[Course]:
+    """Courses that have not ended, of the services the user may read (with ``taken``)."""
+    _require_read(user)
+    qs = Course.objects.filter(
+        rules.visible_q(user, "service__"), ends_on__gte=timezone.localdate()
+    )
+    if service is not None:
+        qs = qs.filter(service=service)
+    return _with_taken(qs.select_related("service", "service__provider")).order_by(
+        "starts_on", "title", "pk"
+    )
+
+
+def slot_get(*, user, uuid) -> tuple[ConsultationSlot, rules.Access]:
+    _require_read(user)
+    try:
+        slot = _with_free(ConsultationSlot.objects.select_related("service")).get(uuid=uuid)
+    except (ConsultationSlot.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    access = rules.access(user, slot.service)
+    if access is rules.Access.NONE:
+        raise Http404
+    return slot, access
+
+
+def course_get(*, user, uuid) -> tuple[Course, rules.Access]:
+    _require_read(user)
+    try:
+        course = _with_taken(Course.objects.select_related("service")).get(uuid=uuid)
+    except (Course.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    access = rules.access(user, course.service)
+    if access is rules.Access.NONE:
+        raise Http404
+    return course, access
+
+
+def _named(user, rows):
+    """Mark each booking/enrolment whether the user may see the person's name (case content)."""
+    from wegweiser.clients import rules as case_rules
+
+    visible = (case_rules.Access.CONTENT, case_rules.Access.EDIT)
+    for row in rows:
+        row.show_name = case_rules.case_access(user, row.case) in visible
+    return rows
+
+
+def slot_bookings(*, user, slot: ConsultationSlot) -> list[SlotBooking]:
+    qs = SlotBooking.objects.filter(slot=slot).select_related("case", "case__client")
+    return _named(user, list(qs.order_by("booked_at", "pk")))
+
+
+def course_participants(*, user, course: Course) -> dict:
+    """Enrolled, offered and waiting (in order, with position 1..n) and ended registrations."""
+    qs = Enrolment.objects.filter(course=course).select_related("case", "case__client")
+    rows = _named(user, list(qs.order_by("requested_at", "pk")))
+    waiting = [e for e in rows if e.status == EnrolmentStatus.WAITING]
+    for position, enrolment in enumerate(waiting, start=1):
+        enrolment.position = position
+    return {
+        "enrolled": [e for e in rows if e.status == EnrolmentStatus.ENROLLED],
+        "offered": [e for e in rows if e.status == EnrolmentStatus.OFFERED],
+        "waiting": waiting,
+        "ended": [e for e in rows if e.status not in ACTIVE_ENROLMENT],
+    }
+
+
+def waiting_position(enrolment: Enrolment) -> int | None:
+    if enrolment.status != EnrolmentStatus.WAITING:
+        return None
+    earlier = Enrolment.objects.filter(
+        course_id=enrolment.course_id, status=EnrolmentStatus.WAITING
+    ).filter(
+        Q(requested_at__lt=enrolment.requested_at)
+        | Q(requested_at=enrolment.requested_at, pk__lt=enrolment.pk)
+    )
+    return earlier.count() + 1
+
+
+def bookings_of_case(case) -> list[SlotBooking]:
+    """The bookings of a case the caller has already checked (``case_get``)."""
+    return list(
+        SlotBooking.objects.filter(case=case)
+        .select_related("slot", "slot__service", "slot__service__provider")
+        .order_by("-slot__starts_at", "pk")
+    )
+
+
+def enrolments_of_case(case) -> list[Enrolment]:
+    rows = list(
+        Enrolment.objects.filter(case=case)
+        .select_related("course", "course__service", "course__service__provider")
+        .order_by("-requested_at", "pk")
+    )
+    for row in rows:
+        row.position = waiting_position(row)
+    return rows
+
+
+def booking_get(*, user, uuid) -> SlotBooking:
+    """A booking whose case the user may see (else 404)."""
+    from wegweiser.clients import rules as case_rules
+
+    try:
+        booking = SlotBooking.objects.select_related("slot", "slot__service", "case").get(
+            uuid=uuid, kreis_id=user.kreis_id
+        )
+    except (SlotBooking.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    if (
+        case_rules.case_access(user, booking.case) is case_rules.Access.NONE
+        and rules.access(user, booking.slot.service) is not rules.Access.EDIT
+    ):
+        raise Http404
+    return booking
+
+
+def enrolment_get(*, user, uuid) -> Enrolment:
+    from wegweiser.clients import rules as case_rules
+
+    try:
+        enrolment = Enrolment.objects.select_related("course", "course__service", "case").get(
+            uuid=uuid
+        )
+    except (Enrolment.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    if (
+        case_rules.case_access(user, enrolment.case) is case_rules.Access.NONE
+        and rules.access(user, enrolment.course.service) is not rules.Access.EDIT
+    ):
+        raise Http404
+    return enrolment

@@ -11,14 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from wegweiser.clients import rules as case_rules
+from wegweiser.clients import selectors as case_selectors
 from wegweiser.core.forms import call_service
 from wegweiser.directory import hsds, pdf, rules, selectors, services
 from wegweiser.directory.forms import (
+    AttendanceForm,
+    BookSlotForm,
+    CourseForm,
     DeactivateForm,
+    EnrolForm,
     FilterForm,
     ImportForm,
     ProviderForm,
+    ReasonForm,
     ServiceForm,
+    SlotForm,
 )
 
 PAGE_SIZE = 50
@@ -70,6 +78,8 @@ def service_detail(request, uuid):
             "can_edit": access is rules.Access.EDIT,
             "provider_access_edit": rules.access(request.user, service.provider)
             is rules.Access.EDIT,
+            "slots": selectors.upcoming_slots(user=request.user, service=service),
+            "courses": selectors.open_courses(user=request.user, service=service),
             "nav": "directory",
         },
     )
@@ -272,3 +282,272 @@ def services_pdf(request):
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="angebote.pdf"'
     return response
+
+
+# --- Offers with capacity -------------------------------------------------------------------
+
+
+def slot_create(request, uuid):
+    service = _editable_service(request, uuid)
+    form = SlotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        slot, ok = call_service(
+            form,
+            services.slot_create,
+            actor=request.user,
+            service=service,
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+            place=data["place"],
+            online=data["online"],
+            capacity=data["capacity"],
+        )
+        if ok:
+            messages.success(request, _("The appointment has been created."))
+            return redirect("directory:slot_detail", uuid=slot.uuid)
+    return render(
+        request,
+        "directory/capacity_form.html",
+        {"form": form, "service": service, "heading": _("New appointment"), "nav": "directory"},
+    )
+
+
+def course_create(request, uuid):
+    service = _editable_service(request, uuid)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course, ok = call_service(
+            form, services.course_create, actor=request.user, service=service, **form.cleaned_data
+        )
+        if ok:
+            messages.success(request, _("The course has been created."))
+            return redirect("directory:course_detail", uuid=course.uuid)
+    return render(
+        request,
+        "directory/capacity_form.html",
+        {"form": form, "service": service, "heading": _("New course"), "nav": "directory"},
+    )
+
+
+def _administered_slot(request, uuid):
+    slot, access = selectors.slot_get(user=request.user, uuid=uuid)
+    if access is not rules.Access.EDIT:
+        raise PermissionDenied
+    return slot
+
+
+def slot_detail(request, uuid):
+    """Administration of one slot: the bookings, attendance after the slot time."""
+    slot = _administered_slot(request, uuid)
+    return render(
+        request,
+        "directory/slot_detail.html",
+        {
+            "slot": slot,
+            "service": slot.service,
+            "bookings": selectors.slot_bookings(user=request.user, slot=slot),
+            "past": slot.starts_at <= timezone.now(),
+            "nav": "directory",
+        },
+    )
+
+
+@require_POST
+def booking_outcome(request, uuid):
+    booking = selectors.booking_get(user=request.user, uuid=uuid)
+    try:
+        services.booking_record_outcome(
+            actor=request.user, booking=booking, attended=request.POST.get("attended") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The attendance has been recorded."))
+    if rules.access(request.user, booking.slot.service) is rules.Access.EDIT:
+        return redirect("directory:slot_detail", uuid=booking.slot.uuid)
+    return redirect("directory:case_appointments", uuid=booking.case.uuid)
+
+
+def booking_cancel(request, uuid):
+    booking = selectors.booking_get(user=request.user, uuid=uuid)
+    if case_rules.case_access(request.user, booking.case) is not case_rules.Access.EDIT:
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].required = True
+    if request.method == "POST" and form.is_valid():
+        _result, ok = call_service(
+            form,
+            services.booking_cancel,
+            actor=request.user,
+            booking=booking,
+            reason=form.cleaned_data["reason"],
+        )
+        if ok:
+            messages.success(request, _("The appointment has been cancelled."))
+            return redirect("directory:case_appointments", uuid=booking.case.uuid)
+    return render(
+        request,
+        "directory/capacity_form.html",
+        {"form": form, "case": booking.case, "heading": _("Cancel appointment"), "nav": "cases"},
+    )
+
+
+def course_detail(request, uuid):
+    """Administration of one course: participants, offers, waiting list, attendance."""
+    course, access = selectors.course_get(user=request.user, uuid=uuid)
+    if access is not rules.Access.EDIT:
+        raise PermissionDenied
+    return render(
+        request,
+        "directory/course_detail.html",
+        {
+            "course": course,
+            "service": course.service,
+            "today": timezone.localdate(),
+            "attendance_form": AttendanceForm(initial={"on": timezone.localdate()}),
+            **selectors.course_participants(user=request.user, course=course),
+            "nav": "directory",
+        },
+    )
+
+
+@require_POST
+def course_process_offers(request, uuid):
+    course, access = selectors.course_get(user=request.user, uuid=uuid)
+    if access is not rules.Access.EDIT:
+        raise PermissionDenied
+    count = services.course_process_offers(actor=request.user, course=course)
+    messages.success(request, _("Offers past their answer date: %(count)s.") % {"count": count})
+    return redirect("directory:course_detail", uuid=course.uuid)
+
+
+def enrolment_end(request, uuid):
+    enrolment = selectors.enrolment_get(user=request.user, uuid=uuid)
+    by_case = case_rules.case_access(request.user, enrolment.case) is case_rules.Access.EDIT
+    if not by_case and not services.may_remove(request.user, enrolment):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _result, ok = call_service(
+            form,
+            services.enrolment_end,
+            actor=request.user,
+            enrolment=enrolment,
+            reason=form.cleaned_data["reason"],
+        )
+        if ok:
+            messages.success(request, _("The registration has been ended."))
+            if by_case:
+                return redirect("directory:case_appointments", uuid=enrolment.case.uuid)
+            return redirect("directory:course_detail", uuid=enrolment.course.uuid)
+    return render(
+        request,
+        "directory/capacity_form.html",
+        {
+            "form": form,
+            "case": enrolment.case if by_case else None,
+            "heading": _("End registration"),
+            "nav": "cases" if by_case else "directory",
+        },
+    )
+
+
+@require_POST
+def enrolment_answer(request, uuid):
+    enrolment = selectors.enrolment_get(user=request.user, uuid=uuid)
+    try:
+        services.enrolment_answer_offer(
+            actor=request.user, enrolment=enrolment, accept=request.POST.get("accept") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The answer has been recorded."))
+    return redirect("directory:case_appointments", uuid=enrolment.case.uuid)
+
+
+@require_POST
+def enrolment_attendance(request, uuid):
+    enrolment = selectors.enrolment_get(user=request.user, uuid=uuid)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_record_attendance(
+                actor=request.user,
+                enrolment=enrolment,
+                on=form.cleaned_data["on"],
+                attended=request.POST.get("attended", "1") == "1",
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The attendance has been recorded."))
+    else:
+        messages.error(request, _("Please enter a valid date."))
+    return redirect("directory:course_detail", uuid=enrolment.course.uuid)
+
+
+def case_appointments(request, uuid):
+    """The bookings and course registrations of a case."""
+    case, access = case_selectors.case_get(user=request.user, uuid=uuid)
+    if access is case_rules.Access.NEEDS_REASON:
+        return redirect("clients:case_detail", uuid=case.uuid)
+    return render(
+        request,
+        "directory/case_appointments.html",
+        {
+            "case": case,
+            "can_edit": access is case_rules.Access.EDIT,
+            "bookings": selectors.bookings_of_case(case),
+            "enrolments": selectors.enrolments_of_case(case),
+            "now": timezone.now(),
+            "nav": "cases",
+        },
+    )
+
+
+def _editable_case(request, uuid):
+    case, access = case_selectors.case_get(user=request.user, uuid=uuid)
+    if access is not case_rules.Access.EDIT:
+        raise PermissionDenied
+    return case
+
+
+def case_book_slot(request, uuid):
+    case = _editable_case(request, uuid)
+    form = BookSlotForm(request.POST or None, slots=selectors.bookable_slots(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        _result, ok = call_service(
+            form, services.slot_book, actor=request.user, slot=form.chosen(), case=case
+        )
+        if ok:
+            messages.success(request, _("The appointment has been booked."))
+            return redirect("directory:case_appointments", uuid=case.uuid)
+    return render(
+        request,
+        "directory/capacity_form.html",
+        {"form": form, "case": case, "heading": _("Book an appointment"), "nav": "cases"},
+    )
+
+
+def case_enrol(request, uuid):
+    case = _editable_case(request, uuid)
+    form = EnrolForm(request.POST or None, courses=selectors.open_courses(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        enrolment, ok = call_service(
+            form, services.course_enrol, actor=request.user, course=form.chosen(), case=case
+        )
+        if ok:
+            if enrolment.status == "waiting":
+                messages.success(
+                    request, _("The course is full: the person is on the waiting list.")
+                )
+            else:
+                messages.success(request, _("The person has been enrolled."))
+            return redirect("directory:case_appointments", uuid=case.uuid)
+    return render(
+        request,
+        "directory/capacity_form.html",
+        {"form": form, "case": case, "heading": _("Enrol in a course"), "nav": "cases"},
+    )
