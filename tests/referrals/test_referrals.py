@@ -498,3 +498,64 @@ def test_events_are_kept_per_status_change(alice, case):
         actor=alice, referral=referral, version=referral.version, outcome="nur Notiz"
     )
     assert ReferralEvent.objects.filter(referral=referral).count() == 1
+
+
+def test_consent_naming_a_recipient_allows_named_referrals_only_to_it(client, alice, case):
+    jmd = make_service(case.kreis, name="Jugendmigrationsdienst Sigmaringen")
+    other = make_service(case.kreis, name="Schuldnerberatung Sigmaringen")
+    consent_record(
+        actor=alice,
+        case=case,
+        given_on=timezone.localdate(),
+        form="signed",
+        covers_referral=True,
+        referral_recipient=jmd,
+    )
+    referral = make_referral(alice, case, service=jmd, service_name="", anonymous=False)
+    assert not referral.anonymous
+    with pytest.raises(ValidationError) as exc:
+        make_referral(alice, case, service=other, service_name="", anonymous=False)
+    assert "anonymous" in exc.value.message_dict
+    # a free-text recipient named in the consent matches case-insensitively
+    consent_record(
+        actor=alice,
+        case=case,
+        given_on=timezone.localdate(),
+        form="signed",
+        covers_referral=True,
+        referral_recipient_name="Tafel Sigmaringen",
+    )
+    assert not make_referral(
+        alice, case, service_name="tafel sigmaringen", anonymous=False
+    ).anonymous
+    with pytest.raises(ValidationError):
+        make_referral(alice, case, service_name="Kleiderkammer", anonymous=False)
+    # the case page says to whom the consent allows passing data
+    client.force_login(alice)
+    page = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid})).content.decode()
+    assert "Jugendmigrationsdienst Sigmaringen" in page and "Tafel Sigmaringen" in page
+
+
+def test_a_recipient_needs_consent_to_referrals_and_a_visible_service(alice, case, charlie):
+    foreign = make_service(charlie.kreis, name="Fremdes Angebot")
+    with pytest.raises(ValidationError) as exc:
+        consent_record(
+            actor=alice,
+            case=case,
+            given_on=timezone.localdate(),
+            form="signed",
+            covers_referral=False,
+            covers_processing=True,
+            referral_recipient_name="Tafel",
+        )
+    assert "covers_referral" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        consent_record(
+            actor=alice,
+            case=case,
+            given_on=timezone.localdate(),
+            form="signed",
+            covers_referral=True,
+            referral_recipient=foreign,
+        )
+    assert "referral_recipient" in exc.value.message_dict

@@ -151,6 +151,21 @@ class ConsentForm(Form):
     covers_volunteer = forms.BooleanField(
         label=_("passing contact data to volunteers"), required=False
     )
+    referral_recipient = forms.ModelChoiceField(
+        label=_("recipient (service of the directory)"),
+        queryset=None,
+        required=False,
+        help_text=_("Only if the person consents to passing data to this one service."),
+    )
+    referral_recipient_name = forms.CharField(
+        label=_("recipient (other service)"), required=False, max_length=200
+    )
+
+    def __init__(self, *args, kreis, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wegweiser.referrals.selectors import services_for_referral
+
+        self.fields["referral_recipient"].queryset = services_for_referral(kreis)
 
 
 class ConsentWithdrawForm(Form):

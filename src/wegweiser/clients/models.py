@@ -230,6 +230,16 @@ class Consent(KreisOwnedModel):
         _("passing data to services when referring"), default=False
     )
     covers_volunteer = models.BooleanField(_("passing contact data to volunteers"), default=False)
+    # A consent to passing data may name its recipient; none named = any service of the directory.
+    referral_recipient = models.ForeignKey(
+        "directory.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient (service of the directory)"),
+    )
+    referral_recipient_name = single_line(200, _("recipient (other service)"), blank=True)
     form = models.CharField(_("form"), max_length=20, choices=choices.ConsentForm.choices)
     witness = single_line(200, _("witness"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
@@ -244,6 +254,12 @@ class Consent(KreisOwnedModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+    @property
+    def referral_recipient_label(self) -> str:
+        if self.referral_recipient_id:
+            return str(self.referral_recipient)
+        return self.referral_recipient_name
 
 
 class CaseAccessReason(KreisOwnedModel):

@@ -380,8 +380,30 @@ def consent_record(
     covers_processing: bool = True,
     covers_referral: bool = False,
     covers_volunteer: bool = False,
+    referral_recipient=None,
+    referral_recipient_name: str = "",
 ) -> Consent:
     _require_edit(actor, case)
+    referral_recipient_name = (referral_recipient_name or "").strip()
+    if (referral_recipient is not None or referral_recipient_name) and not covers_referral:
+        raise ValidationError(
+            {"covers_referral": _("A recipient can only be named for passing data when referring.")}
+        )
+    if referral_recipient is not None and referral_recipient_name:
+        raise ValidationError(
+            {"referral_recipient_name": _("Name either a service of the directory or another one.")}
+        )
+    if referral_recipient is not None:
+        from wegweiser.referrals.selectors import services_for_referral
+
+        if not services_for_referral(case.kreis).filter(pk=referral_recipient.pk).exists():
+            raise ValidationError(
+                {
+                    "referral_recipient": _(
+                        "Please choose a service of the directory of your county."
+                    )
+                }
+            )
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
     if form == choices.ConsentForm.ORAL_WITNESS and not witness.strip():
@@ -397,6 +419,8 @@ def consent_record(
         covers_processing=covers_processing,
         covers_referral=covers_referral,
         covers_volunteer=covers_volunteer,
+        referral_recipient=referral_recipient,
+        referral_recipient_name=referral_recipient_name,
         recorded_by=actor,
     )
     consent.full_clean()

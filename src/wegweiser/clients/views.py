@@ -229,7 +229,9 @@ def case_close(request, uuid):
 def consent_create(request, uuid):
     case = _editable_case(request, uuid)
     form = ConsentForm(
-        request.POST or None, initial={"given_on": timezone.localdate(), "covers_processing": True}
+        request.POST or None,
+        initial={"given_on": timezone.localdate(), "covers_processing": True},
+        kreis=case.kreis,
     )
     if request.method == "POST" and form.is_valid():
         _result, ok = call_service(

@@ -157,7 +157,10 @@ def referral_create(
         appointment_on=appointment_on,
         status=status,
     )
-    if not anonymous and referral_consent(case.client) is None:
+    if (
+        not anonymous
+        and referral_consent(case.client, service=service, service_name=service_name) is None
+    ):
         raise ValidationError({"anonymous": no_consent_message()})
     referral = Referral(
         kreis_id=case.kreis_id,
@@ -228,7 +231,8 @@ def referral_update(
         status != fresh.status
         and status in SHARING_STATUSES
         and not fresh.anonymous
-        and referral_consent(case.client) is None
+        and referral_consent(case.client, service=fresh.service, service_name=fresh.service_name)
+        is None
     ):
         raise ValidationError(
             {
