@@ -20,7 +20,8 @@ from wegweiser.organisations.models import Land, Organisation
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Login throttling counts in the cache; every test starts with none."""
+    """Login throttling and used TOTP codes live in the cache (user ids repeat across tests):
+    every test starts with an empty one."""
     from django.core.cache import cache
 
     cache.clear()

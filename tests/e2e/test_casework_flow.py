@@ -16,7 +16,6 @@ import re
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.e2e.helpers import (
@@ -44,14 +43,6 @@ SUMMARY = "Erstgespräch: Anmeldung zum Integrationskurs besprochen."
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """allauth keeps used TOTP codes and rate limits in the cache; user ids repeat across tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

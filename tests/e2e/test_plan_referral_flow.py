@@ -22,7 +22,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -58,14 +57,6 @@ def dmy(day: dt.date) -> str:
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """allauth keeps used TOTP codes and rate limits in the cache; user ids repeat across tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
