@@ -19,7 +19,7 @@ from wegweiser.api.schemas import (
     Version,
     _literal,
     _optional,
-    _text,
+    bounded_text,
 )
 from wegweiser.clients import rules
 from wegweiser.clients.selectors import case_get
@@ -36,8 +36,8 @@ PriorityCode = _literal(Priority.values)
 GoalStatusCode = _literal(GoalStatus.values)
 StepOwnerCode = _literal(StepOwner.values)
 StepStatusCode = _literal(StepStatus.values)
-GoalText = _text(2000, min_length=1)
-StepText = _text(1000, min_length=1)
+GoalText = bounded_text(2000, min_length=1)
+StepText = bounded_text(1000, min_length=1)
 
 
 class StepOut(Schema):

@@ -2,7 +2,7 @@
 file), the consent rule and the status flow live in referrals.services/selectors."""
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.http import Http404
@@ -10,17 +10,22 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator
 
 from wegweiser.api import queries
 from wegweiser.api.errors import invalid
 from wegweiser.api.pagination import PageNumber
-from wegweiser.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from wegweiser.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    bounded_text,
+    single_line_text,
+)
 from wegweiser.audit.services import audit_record
 from wegweiser.clients import rules
 from wegweiser.clients.selectors import client_get
 from wegweiser.clients.services import case_viewed
-from wegweiser.core.validators import validate_single_line
 from wegweiser.counselling.models import CounsellingSession
 from wegweiser.plans.models import Goal
 from wegweiser.referrals import selectors, services
@@ -42,23 +47,7 @@ StatusCode = Literal[tuple(ReferralStatus.values)]  # type: ignore[valid-type]
 OpenStatusCode = Literal[tuple(s.value for s in OPEN_STATUSES)]  # type: ignore[valid-type]
 
 
-def _text(max_length: int, *, min_length: int = 0) -> Any:
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
-    ]
-
-
-def _single_line(value: str) -> str:
-    from django.core.exceptions import ValidationError
-
-    try:
-        validate_single_line(value)
-    except ValidationError as exc:
-        raise ValueError(exc.messages[0]) from None
-    return value
-
-
-ServiceName = Annotated[_text(200), AfterValidator(_single_line)]
+ServiceName = Annotated[bounded_text(200), AfterValidator(single_line_text)]
 Version = Annotated[
     int, Field(ge=1, le=2_147_483_647, description="Stand des Datensatzes (optimistisches Sperren)")
 ]
@@ -110,7 +99,7 @@ class ReferralOut(Schema):
 class ReferralCreate(Schema):
     service: UUID | None = Field(None, description="Angebot aus dem Verzeichnis (UUID)")
     service_name: ServiceName = Field("", description="Oder: ein anderes Angebot (freier Text)")
-    reason: _text(REASON_MAX, min_length=1)  # type: ignore[valid-type]
+    reason: bounded_text(REASON_MAX, min_length=1)  # type: ignore[valid-type]
     referred_on: dt.date = Field(..., description="Datum der Verweisung (nicht in der Zukunft)")
     follow_up_on: dt.date = Field(..., description="Wann nachgefasst wird")
     status: OpenStatusCode = "proposed"
@@ -133,7 +122,7 @@ class ReferralUpdate(Schema):
     )
     appointment_on: dt.date | None = None
     follow_up_on: dt.date | None = None
-    outcome: _text(OUTCOME_MAX) | None = None  # type: ignore[valid-type]
+    outcome: bounded_text(OUTCOME_MAX) | None = None  # type: ignore[valid-type]
     closed_on: dt.date | None = Field(None, description="Abschlussdatum (Standard: heute)")
 
 

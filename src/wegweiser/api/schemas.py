@@ -29,13 +29,13 @@ def _literal(values) -> Any:
     return Literal[tuple(values)]  # type: ignore[valid-type]
 
 
-def _text(max_length: int, *, min_length: int = 0) -> Any:
+def bounded_text(max_length: int, *, min_length: int = 0) -> Any:
     return Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
     ]
 
 
-def _single_line(value: str) -> str:
+def single_line_text(value: str) -> str:
     """The model's validator, for a field the service validates under another name."""
     try:
         validate_single_line(value)
@@ -64,10 +64,10 @@ LanguageCode = _literal(code for code, _label in LANGUAGES)
 LanguageOrEmpty = _literal(["", *(code for code, _label in LANGUAGES)])
 CountryCode = _literal(code for code, _name in countries)
 
-Name = _text(NAME_MAX, min_length=1)
-OptionalName = _text(NAME_MAX)
-Phone = _text(40)
-Email = _text(254)
+Name = bounded_text(NAME_MAX, min_length=1)
+OptionalName = bounded_text(NAME_MAX)
+Phone = bounded_text(40)
+Email = bounded_text(254)
 BirthYear = Annotated[int, Field(ge=1900, le=9999)]
 Version = Annotated[
     int, Field(ge=1, le=2_147_483_647, description="Stand des Datensatzes (optimistisches Sperren)")
@@ -78,7 +78,7 @@ Nationalities = Annotated[
 Languages = Annotated[list[LanguageCode], Field(max_length=20, description="ISO-639-Sprachcodes")]
 
 HouseholdLabel = Annotated[
-    _text(Household._meta.get_field("label").max_length), AfterValidator(_single_line)
+    bounded_text(Household._meta.get_field("label").max_length), AfterValidator(single_line_text)
 ]
 
 SEARCH_MAX = 200
@@ -250,7 +250,7 @@ class ClientSearch(Schema):
 
     @field_validator("q")
     @classmethod
-    def _single_line(cls, value: str) -> str:
+    def single_line_text(cls, value: str) -> str:
         try:
             validate_single_line(value)
         except ValidationError:
@@ -309,8 +309,8 @@ class SessionCreate(Schema):
     fields_of_action: Annotated[
         list[FieldOfActionCode], Field(max_length=len(choices.FieldOfAction))
     ] = Field([], description="Handlungsfelder")
-    summary: _text(SUMMARY_MAX) = ""  # type: ignore[valid-type]
-    confidential_note: _text(NOTE_MAX) = Field(  # type: ignore[valid-type]
+    summary: bounded_text(SUMMARY_MAX) = ""  # type: ignore[valid-type]
+    confidential_note: bounded_text(NOTE_MAX) = Field(  # type: ignore[valid-type]
         "",
         description="Vertrauliche Notiz (besondere Kategorie personenbezogener Daten): wird "
         "verschlüsselt gespeichert und von der API nie ausgegeben.",
