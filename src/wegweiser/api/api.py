@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from wegweiser.api import (
     clients,
     errors,
+    routes_capacity,
     routes_directory,
     routes_plans,
     routes_referrals,
@@ -91,3 +92,4 @@ api.add_router("", sessions.router)
 api.add_router("", routes_directory.router)
 api.add_router("", routes_plans.router)
 api.add_router("", routes_referrals.router)
+api.add_router("", routes_capacity.router)

@@ -21,9 +21,8 @@ from wegweiser.api.schemas import (
     SessionOut,
     ValidationErrorOut,
 )
-from wegweiser.audit.services import audit_record
 from wegweiser.clients.selectors import client_get
-from wegweiser.clients.services import case_viewed, client_create, client_update
+from wegweiser.clients.services import client_create, client_update
 from wegweiser.counselling.selectors import session_list
 from wegweiser.counselling.services import session_record
 
@@ -31,21 +30,6 @@ router = Router(tags=["Personen"])
 
 READ = READ_ERRORS
 WRITE = WRITE_ERRORS
-
-
-def _log_read(user, person, part: str) -> None:
-    """A read of a case file is logged (for the case shown; without one, for the person)."""
-    case = queries.shown_case(person)
-    if case is not None:
-        case_viewed(actor=user, case=case, part=part)
-    else:
-        audit_record(
-            actor=user,
-            action="clients.client.viewed",
-            obj=person,
-            client=person,
-            data={"part": part},
-        )
 
 
 @router.get(
@@ -87,7 +71,7 @@ def clients_create(request, payload: ClientCreate):
 def clients_read(request, uuid: UUID):
     """Liest die Daten einer Person. Jeder Abruf wird im Protokoll festgehalten."""
     person = queries.client(request.auth, uuid)
-    _log_read(request.auth, person, "api")
+    queries.log_person_read(request.auth, person, part="api")
     return person
 
 
@@ -124,7 +108,7 @@ def clients_sessions_list(request, uuid: UUID):
     ausgegeben."""
     user = request.auth
     person = queries.client(user, uuid)
-    _log_read(user, person, "api_sessions")
+    queries.log_person_read(user, person, part="api_sessions")
     return queries.sessions(session_list(user).filter(case__client=person))
 
 

@@ -60,6 +60,24 @@ def with_cases(user, person: Client) -> Client:
     return person
 
 
+def log_person_read(user, person: Client, *, part: str) -> None:
+    """A read of a case file is logged (for the case shown; without one, for the person)."""
+    from wegweiser.audit.services import audit_record
+    from wegweiser.clients.services import case_viewed
+
+    case = shown_case(person)
+    if case is not None:
+        case_viewed(actor=user, case=case, part=part)
+    else:
+        audit_record(
+            actor=user,
+            action="clients.client.viewed",
+            obj=person,
+            client=person,
+            data={"part": part},
+        )
+
+
 def municipality(user, uuid: UUID | None) -> Municipality | None:
     if uuid is None:
         return None

@@ -22,7 +22,6 @@ from wegweiser.api.schemas import (
     bounded_text,
     single_line_text,
 )
-from wegweiser.audit.services import audit_record
 from wegweiser.clients import rules
 from wegweiser.clients.selectors import client_get
 from wegweiser.clients.services import case_viewed
@@ -132,20 +131,6 @@ def _shaped(qs):
     )
 
 
-def _log_read(user, person) -> None:
-    case = queries.shown_case(person)
-    if case is not None:
-        case_viewed(actor=user, case=case, part="api_referrals")
-    else:
-        audit_record(
-            actor=user,
-            action="clients.client.viewed",
-            obj=person,
-            client=person,
-            data={"part": "api_referrals"},
-        )
-
-
 @router.get(
     "/clients/{uuid}/referrals",
     response={200: list[ReferralOut], **READ},
@@ -158,7 +143,7 @@ def clients_referrals_list(request, uuid: UUID):
     Der Abruf wird im Protokoll festgehalten."""
     user = request.auth
     person = queries.client(user, uuid)
-    _log_read(user, person)
+    queries.log_person_read(user, person, part="api_referrals")
     return _shaped(selectors.referral_list(user).filter(case__client=person))
 
 
