@@ -25,7 +25,7 @@ VENV_STAMP   := $(VENV)/.stamp-uv-sync
 NPM_STAMP    := node_modules/.stamp-npm-ci
 VENDOR_STAMP := $(VENDOR)/.stamp-vendor
 
-.PHONY: help venv install static run test test-postgres test-sqlite e2e-deps postgres lint format clean
+.PHONY: help venv install static run test test-postgres test-sqlite e2e-deps pdf-deps postgres lint format clean
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -54,7 +54,7 @@ $(VENDOR_STAMP): $(NPM_STAMP) scripts/vendor_static.sh
 var:
 	mkdir -p var
 
-run: install static | var
+run: install static pdf-deps | var
 	WEGWEISER_DEBUG=1 $(PY) manage.py migrate --noinput
 	WEGWEISER_DEBUG=1 $(PY) manage.py load_reference_data
 	WEGWEISER_DEBUG=1 $(PY) manage.py load_demo_data
@@ -62,11 +62,22 @@ run: install static | var
 
 # --- Tests -----------------------------------------------------------------------------------------
 # Debian's chromium for the Playwright tests (Playwright's own browser download cannot be used).
-e2e-deps:
+e2e-deps: pdf-deps
 	@if [ ! -x /usr/bin/chromium ] || ! command -v msgfmt >/dev/null; then \
 	  echo "+ apt-get install chromium fonts-dejavu-core gettext"; \
 	  $(SUDO) apt-get update -q; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core gettext libpango-1.0-0 libpangoft2-1.0-0; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core gettext; \
+	fi
+
+# The libraries WeasyPrint needs for the PDFs (plans, directory overview), for make run too.
+PDF_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+pdf-deps:
+	@missing=0; for lib in $(PDF_LIBS); do \
+	  /sbin/ldconfig -p | grep -q "$$lib" || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  echo "+ apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
 	fi
 
 postgres:

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wegweiser.audit.services import audit_record
 from wegweiser.clients.choices import FieldOfAction
@@ -559,8 +560,10 @@ class _Collector:
         if self.messages:
             messages = self.messages[:MAX_ERRORS]
             if len(self.messages) > MAX_ERRORS:
+                more = len(self.messages) - MAX_ERRORS
                 messages.append(
-                    _("… and %(n)s further problems.") % {"n": len(self.messages) - MAX_ERRORS}
+                    ngettext("… and %(n)s further problem.", "… and %(n)s further problems.", more)
+                    % {"n": more}
                 )
             raise ValidationError(messages)
 

@@ -3,6 +3,8 @@ see (the rules live in directory.rules)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -307,3 +309,37 @@ def enrolment_get(*, user, uuid) -> Enrolment:
     ):
         raise Http404
     return enrolment
+
+
+DESK_LIMIT = 20
+
+
+@dataclass
+class PendingOffers:
+    enrolments: list[Enrolment]
+    count: int
+    team: bool
+
+
+def offers_awaiting_answer(*, user) -> PendingOffers | None:
+    """Course places offered to persons of the user's caseload (a team lead: of the team) that
+    await their answer, the earliest deadline first. Two queries, whatever the number."""
+    from wegweiser.accounts.roles import Role
+    from wegweiser.clients import rules as case_rules
+
+    if not (user.is_authenticated and user.kreis_id and user.does_casework):
+        return None
+    qs = Enrolment.objects.filter(
+        case_rules.casework_q(user, "case__"),
+        kreis_id=user.kreis_id,
+        status=EnrolmentStatus.OFFERED,
+    )
+    team = user.role == Role.TEAM_LEAD
+    if not team:
+        qs = qs.filter(case__responsible_id=user.pk)
+    rows = list(
+        qs.select_related(
+            "case", "case__client", "case__responsible", "course", "course__service"
+        ).order_by("answer_by", "pk")[:DESK_LIMIT]
+    )
+    return PendingOffers(enrolments=rows, count=qs.count(), team=team)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -554,14 +556,52 @@ def _expire_offers(*, actor, course: Course, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def course_process_offers(*, actor=None, course: Course, now: dt.datetime | None = None) -> int:
-    """Let unanswered offers expire and offer the freed places (for a daily job or the course
-    page). Returns how many offers expired."""
-    now = now or timezone.now()
+def _process_offers(*, actor, course: Course, now: dt.datetime) -> tuple[int, int]:
     locked = _lock_course(course)
-    count = _expire_offers(actor=actor, course=locked, now=now)
-    _offer_free_places(actor=actor, course=locked, now=now)
-    return count
+    expired = _expire_offers(actor=actor, course=locked, now=now)
+    offered = _offer_free_places(actor=actor, course=locked, now=now)
+    return expired, len(offered)
+
+
+def course_process_offers(*, actor=None, course: Course, now: dt.datetime | None = None) -> int:
+    """Let unanswered offers expire and offer the freed places (for the daily job or the course
+    page). Returns how many offers expired."""
+    expired, _offered = _process_offers(actor=actor, course=course, now=now or timezone.now())
+    return expired
+
+
+@dataclass(frozen=True)
+class OfferRun:
+    courses: int
+    expired: int
+    offered: int
+
+
+def process_all_course_offers(*, now: dt.datetime | None = None) -> OfferRun:
+    """The daily job (``manage.py process_course_offers``): in every course that has not ended
+    and has offers or a waiting list, offers past their answer date expire and free places go
+    to the next on the waiting list. One transaction per course, so that one course's failure
+    leaves the others done; the system is recorded as the actor in the audit log."""
+    now = now or timezone.now()
+    pending = (
+        Course.objects.filter(ends_on__gte=timezone.localdate(now))
+        .filter(
+            Exists(
+                Enrolment.objects.filter(
+                    course_id=OuterRef("pk"),
+                    status__in=(EnrolmentStatus.OFFERED, EnrolmentStatus.WAITING),
+                )
+            )
+        )
+        .order_by("pk")
+    )
+    courses = expired = offered = 0
+    for course in pending.iterator():
+        run_expired, run_offered = _process_offers(actor=None, course=course, now=now)
+        courses += 1
+        expired += run_expired
+        offered += run_offered
+    return OfferRun(courses=courses, expired=expired, offered=offered)
 
 
 @transaction.atomic

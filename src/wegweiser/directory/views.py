@@ -231,8 +231,8 @@ def directory_import(request):
             messages.success(
                 request,
                 _(
-                    "Import complete: %(created)s services created, %(updated)s updated, "
-                    "%(providers)s new providers."
+                    "Import complete. Services created: %(created)s, updated: %(updated)s; "
+                    "providers created: %(providers)s."
                 )
                 % {
                     "created": result.services_created,
