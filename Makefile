@@ -58,6 +58,7 @@ run: install static pdf-deps | var
 	WEGWEISER_DEBUG=1 $(PY) manage.py migrate --noinput
 	WEGWEISER_DEBUG=1 $(PY) manage.py load_reference_data
 	WEGWEISER_DEBUG=1 $(PY) manage.py load_demo_data
+	WEGWEISER_DEBUG=1 $(PY) manage.py rebuild_statistics --if-empty
 	WEGWEISER_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # --- Tests -----------------------------------------------------------------------------------------

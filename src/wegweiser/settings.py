@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wegweiser.directory",
     "wegweiser.plans",
     "wegweiser.referrals",
+    "wegweiser.statistics",
     "wegweiser.api",
 ]
 

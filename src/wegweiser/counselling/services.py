@@ -24,6 +24,7 @@ from wegweiser.counselling.models import (
     CounsellingSession,
     SessionAttendance,
 )
+from wegweiser.statistics import rollups
 
 # What a counsellor enters about a session (besides the household members present).
 SESSION_FIELDS = (
@@ -152,6 +153,7 @@ def session_record(
     session.save()
     _set_members(session, members)
     _refresh_case_rollup(case)
+    rollups.refresh_case_months(case, [held_on])
     audit_record(
         actor=actor,
         action="counselling.session.recorded",
@@ -170,6 +172,7 @@ def session_update(
     case = session.case
     _require_edit(actor, case)
     fresh = lock_for_update(session, expected_version=version)
+    held_before = fresh.held_on
     members = fields.pop("members_present", None)
     values = {name: fields.get(name, getattr(fresh, name)) for name in SESSION_FIELDS}
     values["fields_of_action"] = list(dict.fromkeys(values["fields_of_action"] or []))
@@ -192,6 +195,7 @@ def session_update(
         fresh.full_clean(exclude=["confidential_note"])
         fresh.save()
         _refresh_case_rollup(case)
+        rollups.refresh_case_months(case, [held_before, fresh.held_on])
         audit_record(
             actor=actor,
             action="counselling.session.updated",

@@ -51,6 +51,8 @@ class Goal(KreisOwnedModel, VersionedModel):
         _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN
     )
     reached_on = models.DateField(_("reached on"), null=True, blank=True)
+    # The date of the first agreed plan version that contained the goal (key figures).
+    agreed_on = models.DateField(_("first agreed on"), null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

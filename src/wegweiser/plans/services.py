@@ -408,6 +408,7 @@ def plan_agree(
     )
     entry.full_clean()
     entry.save()
+    Goal.objects.filter(plan=fresh, agreed_on__isnull=True).update(agreed_on=agreed_on)
     if review_interval_months is not None:
         fresh.review_interval_months = review_interval_months
     fresh.next_review_on = add_months(agreed_on, fresh.review_interval_months)

@@ -1,0 +1,126 @@
+"""Keeping ``ContactMonth`` current. Called by the services that write sessions and cases, inside
+their transaction: a refresh rebuilds the rows of one case for the months touched, from that
+case's sessions in those months only (bounded work, whatever the size of the county)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from wegweiser.statistics.models import FIELD_BITS, ContactMonth
+
+CHANNELS = ("in_person", "phone", "email", "video", "outreach")
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def household_key(client) -> str:
+    return f"h{client.household_id}" if client.household_id else f"p{client.pk}"
+
+
+def _mask(fields: Iterable[str]) -> int:
+    mask = 0
+    for code in fields or ():
+        mask |= FIELD_BITS.get(code, 0)
+    return mask
+
+
+def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
+    """Rebuild the rows of ``case`` for ``months`` (first days), or for all its months."""
+    from wegweiser.counselling.models import CounsellingSession, SessionAttendance
+
+    months = None if months is None else sorted({month_of(m) for m in months})
+    old = ContactMonth.objects.filter(case_id=case.pk)
+    sessions = CounsellingSession.objects.filter(case_id=case.pk)
+    if months is not None:
+        if not months:
+            return
+        old = old.filter(month__in=months)
+        sessions = sessions.filter(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
+    rows: dict[tuple, ContactMonth] = {}
+    sessions = list(sessions.select_related("case__client").order_by("held_on", "pk"))
+    members = defaultdict(list)
+    for attendance in SessionAttendance.objects.filter(
+        session_id__in=[s.pk for s in sessions]
+    ).select_related("client"):
+        members[attendance.session_id].append(attendance.client)
+    client = case.client
+    for session in sessions:
+        month = month_of(session.held_on)
+        if months is not None and month not in months:
+            continue
+        key = (month, session.counsellor_id, client.pk)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = _row(case, month, session.counsellor_id, client, True)
+        row.sessions += 1
+        row.minutes += session.duration_minutes
+        row.interpreter_sessions += 1 if session.interpreter_used else 0
+        if session.channel in CHANNELS:
+            setattr(row, session.channel, getattr(row, session.channel) + 1)
+        row.fields_mask |= _mask(session.fields_of_action)
+        for member in members[session.pk]:
+            if member.pk == client.pk:
+                continue
+            mkey = (month, session.counsellor_id, member.pk)
+            mrow = rows.get(mkey)
+            if mrow is None:
+                mrow = rows[mkey] = _row(case, month, session.counsellor_id, member, False)
+            mrow.fields_mask |= _mask(session.fields_of_action)
+    with transaction.atomic():
+        old.delete()
+        ContactMonth.objects.bulk_create(rows.values())
+
+
+def _row(case, month, counsellor_id, person, is_case_client: bool) -> ContactMonth:
+    return ContactMonth(
+        kreis_id=case.kreis_id,
+        month=month,
+        counsellor_id=counsellor_id,
+        team_id=case.team_id,
+        organisation_id=case.organisation_id,
+        case_id=case.pk,
+        client_id=person.pk,
+        is_case_client=is_case_client,
+        household_key=household_key(person),
+    )
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def refresh_client(client) -> None:
+    """After a change of the person that the rows carry (household): every case they are in."""
+    from wegweiser.clients.models import Case
+
+    case_ids = set(
+        ContactMonth.objects.filter(client_id=client.pk).values_list("case_id", flat=True)
+    )
+    for case in Case.objects.filter(pk__in=case_ids).select_related("client"):
+        refresh_case_months(case)
+
+
+def rebuild(kreis=None) -> int:
+    """Rebuild every row (of one county, or all): after an import or a repair. Returns the number
+    of cases refreshed."""
+    from wegweiser.clients.models import Case
+
+    cases = Case.objects.all()
+    if kreis is not None:
+        cases = cases.filter(kreis=kreis)
+    count = 0
+    with transaction.atomic():
+        stale = ContactMonth.objects.all()
+        if kreis is not None:
+            stale = stale.filter(kreis=kreis)
+        stale.delete()
+        for case in cases.select_related("client").iterator(chunk_size=500):
+            refresh_case_months(case)
+            count += 1
+    return count
