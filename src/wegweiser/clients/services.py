@@ -25,6 +25,7 @@ from wegweiser.clients.models import (
 )
 from wegweiser.clients.names import has_ukrainian_letters, search_columns, to_latin
 from wegweiser.core.services import apply_changes, lock_for_update
+from wegweiser.statistics import outcomes
 
 # The person's fields a user enters, in the order the form shows them.
 CLIENT_FIELDS = (
@@ -181,6 +182,8 @@ def client_create(
     _prepare_client(client)
     client.full_clean()
     client.save()
+    if client.arrival_date is not None:
+        outcomes.refresh_client(client)
     audit_record(actor=actor, action="clients.client.created", obj=client, client=client)
     if open_case:
         case_open(actor=actor, client=client, opened_on=opened_on or timezone.localdate())
@@ -213,6 +216,8 @@ def client_update(*, actor, client: Client, version: int | None, **fields) -> Cl
     if changed:
         fresh.version += 1
         fresh.save()
+        if "arrival_date" in changed:
+            outcomes.refresh_client(fresh)
         audit_record(
             actor=actor,
             action="clients.client.updated",

@@ -28,6 +28,7 @@ from wegweiser.plans.models import (
     StepOwner,
     StepStatus,
 )
+from wegweiser.statistics import outcomes
 
 GOAL_FIELDS = ("field_of_action", "text", "target_date", "priority", "status", "reached_on")
 STEP_FIELDS = ("text", "owner", "service", "due_on", "status")
@@ -129,6 +130,7 @@ def goal_add(
     _check_goal(goal)
     goal.save()
     _touch(plan)
+    outcomes.refresh_client(case.client)
     audit_case_event(
         actor=actor,
         action="plans.goal.added",
@@ -156,6 +158,8 @@ def goal_update(*, actor, goal: Goal, version: int | None, **fields) -> Goal:
         fresh.version += 1
         fresh.save()
         _touch(goal.plan)
+        if {"status", "reached_on", "field_of_action"} & set(changed):
+            outcomes.refresh_client(case.client)
         audit_case_event(
             actor=actor,
             action="plans.goal.updated",

@@ -90,3 +90,21 @@ class AnnualReport(PublicIdModel):
         constraints = [
             models.UniqueConstraint(fields=["kreis", "year"], name="statistics_report_one_per_year")
         ]
+
+
+class ArrivalOutcome(models.Model):
+    """Per person with a known arrival date: how many months after arrival the first goal of
+    each outcome field was reached (None: not reached). Kept current by the services that change
+    goals and the arrival date; the cohort figures are grouped counts over this table."""
+
+    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    arrival_quarter = models.DateField()  # first day of the quarter of arrival
+    work_months = models.PositiveSmallIntegerField(null=True)
+    language_months = models.PositiveSmallIntegerField(null=True)
+    housing_months = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kreis", "arrival_quarter"])]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from wegweiser.organisations.models import Kreis
-from wegweiser.statistics import rollups
+from wegweiser.statistics import outcomes, rollups
 from wegweiser.statistics.models import ContactMonth
 
 
@@ -30,4 +30,7 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"Unbekannter Kreis: {kreis}")
         count = rollups.rebuild(target)
-        self.stdout.write(f"Kennzahlen neu aufgebaut: {count} Fallakten.")
+        persons = outcomes.rebuild(target)
+        self.stdout.write(
+            f"Kennzahlen neu aufgebaut: {count} Fallakten, {persons} Personen mit Einreisedatum."
+        )
