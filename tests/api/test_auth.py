@@ -105,6 +105,8 @@ def test_openapi_schema_is_public_and_documents_the_api(client):
         "/api/v1/directory/{ags}/hsds",
         "/api/v1/enrolments/{uuid}/answer",
         "/api/v1/enrolments/{uuid}/end",
+        "/api/v1/figures",
+        "/api/v1/figures/outcomes",
         "/api/v1/plan-goals/{uuid}",
         "/api/v1/plan-goals/{uuid}/steps",
         "/api/v1/plan-steps/{uuid}",

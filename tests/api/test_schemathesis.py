@@ -53,6 +53,8 @@ OPERATIONS = [
     "GET /api/v1/directory/services/{uuid}",
     "GET /api/v1/directory/slots",
     "GET /api/v1/directory/{ags}/hsds",
+    "GET /api/v1/figures",
+    "GET /api/v1/figures/outcomes",
     "GET /api/v1/plan-goals/{uuid}",
     "GET /api/v1/plan-goals/{uuid}/steps",
     "GET /api/v1/plan-steps/{uuid}",

@@ -16,6 +16,7 @@ from wegweiser.api import (
     errors,
     routes_capacity,
     routes_directory,
+    routes_figures,
     routes_plans,
     routes_referrals,
     sessions,
@@ -93,3 +94,4 @@ api.add_router("", routes_directory.router)
 api.add_router("", routes_plans.router)
 api.add_router("", routes_referrals.router)
 api.add_router("", routes_capacity.router)
+api.add_router("", routes_figures.router)
