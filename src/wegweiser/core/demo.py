@@ -494,6 +494,51 @@ CLOSE_REASONS_RECENT = (
 )
 
 
+# Goals of the integration plans (mostly the outcome fields work, language, housing).
+GOAL_WEIGHTS = (
+    ("work", 30),
+    ("language", 30),
+    ("housing", 20),
+    ("education", 8),
+    ("health", 7),
+    ("childcare", 5),
+)
+GOAL_TEXTS = {
+    "work": [
+        "Anerkennung des Berufsabschlusses beantragen",
+        "Ausbildungsplatz im Handwerk finden",
+        "Arbeitsstelle in der Pflege aufnehmen",
+        "Minijob neben dem Sprachkurs finden",
+    ],
+    "language": [
+        "Integrationskurs bis B1 abschließen",
+        "Berufssprachkurs B2 besuchen",
+        "Alphabetisierungskurs beginnen",
+    ],
+    "housing": [
+        "Eigene Wohnung finden und aus der Anschlussunterbringung ausziehen",
+        "Wohnberechtigungsschein beantragen",
+    ],
+    "education": ["Schulanmeldung der Kinder", "Schulabschluss an der Abendrealschule nachholen"],
+    "health": ["Hausärztin finden", "Termin in der Trauma-Sprechstunde wahrnehmen"],
+    "childcare": ["Kita-Platz für die jüngste Tochter finden"],
+}
+REFERRAL_SERVICES = {
+    "work": ["Jobcenter Sigmaringen", "IQ Anerkennungsberatung", "Handwerkskammer Reutlingen"],
+    "language": ["VHS Sigmaringen – Integrationskurs", "Migrationsberatung für Erwachsene (MBE)"],
+    "housing": ["Kontaktstelle Wohnen", "Wohngeldstelle Landratsamt"],
+    "education": ["Staatliches Schulamt – Schulanmeldung", "Jugendmigrationsdienst"],
+    "health": ["Trauma-Sprechstunde Caritas", "Gesundheitsamt"],
+    "childcare": ["Kita-Anmeldung der Gemeinde"],
+}
+REFERRAL_OUTCOMES = [
+    "Termin wahrgenommen, Antrag gestellt.",
+    "Person nutzt das Angebot inzwischen selbstständig.",
+    "Kein freier Platz, Warteliste.",
+    "Termin abgesagt, neue Verweisung geplant.",
+]
+
+
 # --- Results -----------------------------------------------------------------------------------
 @dataclass
 class DemoLogin:
@@ -518,6 +563,8 @@ class DemoResult:
     closed_cases: int = 0
     consents: int = 0
     sessions: int = 0
+    goals: int = 0
+    referrals: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -1106,6 +1153,8 @@ class _Generator:
             if category not in ("new", "quiet_new"):
                 end = closing[0] if closing else (quiet_since or today)
                 self._sessions(plan, member, end=end, main=index == 0)
+                if index == 0 and not no_consent:
+                    self._plan_and_referrals(plan, member, end=end)
             if closing:
                 case_close(
                     actor=plan.manager,
@@ -1115,6 +1164,102 @@ class _Generator:
                     close_reason=closing[1],
                 )
                 self.result.closed_cases += 1
+
+    # Integration plan and referrals -------------------------------------------------------------
+    def _plan_and_referrals(self, plan: _Household, member: _Person, *, end: dt.date) -> None:
+        """Goals agreed a few weeks after opening, some reached over time (the outcome figures),
+        and referrals to regular services with their follow-up."""
+        from wegweiser.plans.models import PlanVersion
+        from wegweiser.plans.services import goal_add, goal_update, plan_agree
+        from wegweiser.referrals.services import (
+            referral_close,
+            referral_create,
+            referral_update,
+        )
+
+        rng = self.rng
+        case = member.case
+        manager = plan.manager
+        agreed_on = case.opened_on + dt.timedelta(days=rng.randint(14, 45))
+        if agreed_on >= end or agreed_on > self.today:
+            return
+        wanted = rng.randint(2, 3)
+        fields: list[str] = []
+        while len(fields) < wanted:
+            code = _weighted(rng, GOAL_WEIGHTS)
+            if code not in fields:
+                fields.append(code)
+        goals = [
+            goal_add(
+                actor=manager,
+                case=case,
+                field_of_action=code,
+                text=rng.choice(GOAL_TEXTS[code]),
+                target_date=agreed_on + dt.timedelta(days=rng.choice([90, 180, 270, 365])),
+                priority=rng.choice(["high", "medium", "medium", "low"]),
+            )
+            for code in fields
+        ]
+        plan_obj = goals[0].plan
+        plan_obj.refresh_from_db()
+        plan_agree(
+            actor=manager,
+            plan=plan_obj,
+            version=plan_obj.version,
+            agreed_on=agreed_on,
+            agreement_form=rng.choice(["signed", "signed", "oral_interpreter"]),
+        )
+        self.result.goals += len(goals)
+        consent = case.client.consents.filter(covers_referral=True).exists()
+        for goal in goals:
+            span = (end - agreed_on).days
+            if span > 60 and rng.random() < min(0.75, span / 900):
+                reached_on = agreed_on + dt.timedelta(days=rng.randint(45, span))
+                goal.refresh_from_db()
+                goal_update(
+                    actor=manager,
+                    goal=goal,
+                    version=goal.version,
+                    status="reached",
+                    reached_on=min(reached_on, self.today),
+                )
+            if rng.random() < 0.6:
+                referred_on = agreed_on + dt.timedelta(days=rng.randint(0, 20))
+                if referred_on > min(end, self.today):
+                    continue
+                referral = referral_create(
+                    actor=manager,
+                    case=case,
+                    service_name=rng.choice(REFERRAL_SERVICES[goal.field_of_action]),
+                    reason=goal.text,
+                    status="agreed",
+                    referred_on=referred_on,
+                    follow_up_on=referred_on + dt.timedelta(days=rng.choice([14, 21, 28])),
+                    anonymous=not consent,
+                    goal=goal,
+                )
+                self.result.referrals += 1
+                closed_on = referred_on + dt.timedelta(days=rng.randint(20, 90))
+                if closed_on <= min(end, self.today) and rng.random() < 0.8:
+                    status = _weighted(
+                        rng, [("successful", 65), ("not_successful", 20), ("cancelled", 15)]
+                    )
+                    if status != "cancelled":
+                        referral = referral_update(
+                            actor=manager,
+                            referral=referral,
+                            version=referral.version,
+                            status="attended",
+                        )
+                    referral_close(
+                        actor=manager,
+                        referral=referral,
+                        version=referral.version,
+                        status=status,
+                        closed_on=closed_on,
+                        outcome=rng.choice(REFERRAL_OUTCOMES),
+                    )
+        assert PlanVersion.objects.filter(plan=plan_obj).exists()
 
     # Sessions ----------------------------------------------------------------------------------
     def _sessions(self, plan: _Household, member: _Person, *, end: dt.date, main: bool) -> None:

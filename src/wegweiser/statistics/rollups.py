@@ -19,10 +19,6 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def household_key(client) -> str:
-    return f"h{client.household_id}" if client.household_id else f"p{client.pk}"
-
-
 def _mask(fields: Iterable[str]) -> int:
     mask = 0
     for code in fields or ():
@@ -31,7 +27,9 @@ def _mask(fields: Iterable[str]) -> int:
 
 
 def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
-    """Rebuild the rows of ``case`` for ``months`` (first days), or for all its months."""
+    """Rebuild the rows of ``case`` for ``months`` (first days), or for all its months. Reads
+    only the columns it counts (never the encrypted notes): a few queries per call."""
+    from wegweiser.clients.models import Client
     from wegweiser.counselling.models import CounsellingSession, SessionAttendance
 
     months = None if months is None else sorted({month_of(m) for m in months})
@@ -42,42 +40,57 @@ def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
             return
         old = old.filter(month__in=months)
         sessions = sessions.filter(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
-    rows: dict[tuple, ContactMonth] = {}
-    sessions = list(sessions.select_related("case__client").order_by("held_on", "pk"))
+    rows_of_sessions = list(
+        sessions.values_list(
+            "pk",
+            "held_on",
+            "counsellor_id",
+            "duration_minutes",
+            "interpreter_used",
+            "channel",
+            "fields_of_action",
+        )
+    )
     members = defaultdict(list)
-    for attendance in SessionAttendance.objects.filter(
-        session_id__in=[s.pk for s in sessions]
-    ).select_related("client"):
-        members[attendance.session_id].append(attendance.client)
-    client = case.client
-    for session in sessions:
-        month = month_of(session.held_on)
+    if rows_of_sessions:
+        for session_id, client_id, household_id in SessionAttendance.objects.filter(
+            session_id__in=[row[0] for row in rows_of_sessions]
+        ).values_list("session_id", "client_id", "client__household_id"):
+            members[session_id].append((client_id, household_id))
+    client_id = case.client_id
+    household_id = Client.objects.filter(pk=client_id).values_list("household_id", flat=True)[0]
+    rows: dict[tuple, ContactMonth] = {}
+    for pk, held_on, counsellor_id, minutes, interpreter, channel, fields in rows_of_sessions:
+        month = month_of(held_on)
         if months is not None and month not in months:
             continue
-        key = (month, session.counsellor_id, client.pk)
+        key = (month, counsellor_id, client_id)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = _row(case, month, session.counsellor_id, client, True)
+            row = rows[key] = _row(case, month, counsellor_id, client_id, household_id, True)
         row.sessions += 1
-        row.minutes += session.duration_minutes
-        row.interpreter_sessions += 1 if session.interpreter_used else 0
-        if session.channel in CHANNELS:
-            setattr(row, session.channel, getattr(row, session.channel) + 1)
-        row.fields_mask |= _mask(session.fields_of_action)
-        for member in members[session.pk]:
-            if member.pk == client.pk:
+        row.minutes += minutes
+        row.interpreter_sessions += 1 if interpreter else 0
+        if channel in CHANNELS:
+            setattr(row, channel, getattr(row, channel) + 1)
+        mask = _mask(fields)
+        row.fields_mask |= mask
+        for member_id, member_household in members[pk]:
+            if member_id == client_id:
                 continue
-            mkey = (month, session.counsellor_id, member.pk)
+            mkey = (month, counsellor_id, member_id)
             mrow = rows.get(mkey)
             if mrow is None:
-                mrow = rows[mkey] = _row(case, month, session.counsellor_id, member, False)
-            mrow.fields_mask |= _mask(session.fields_of_action)
+                mrow = rows[mkey] = _row(
+                    case, month, counsellor_id, member_id, member_household, False
+                )
+            mrow.fields_mask |= mask
     with transaction.atomic():
         old.delete()
         ContactMonth.objects.bulk_create(rows.values())
 
 
-def _row(case, month, counsellor_id, person, is_case_client: bool) -> ContactMonth:
+def _row(case, month, counsellor_id, client_id, household_id, is_case_client: bool) -> ContactMonth:
     return ContactMonth(
         kreis_id=case.kreis_id,
         month=month,
@@ -85,9 +98,9 @@ def _row(case, month, counsellor_id, person, is_case_client: bool) -> ContactMon
         team_id=case.team_id,
         organisation_id=case.organisation_id,
         case_id=case.pk,
-        client_id=person.pk,
+        client_id=client_id,
         is_case_client=is_case_client,
-        household_key=household_key(person),
+        household_key=f"h{household_id}" if household_id else f"p{client_id}",
     )
 
 
@@ -102,7 +115,7 @@ def refresh_client(client) -> None:
     case_ids = set(
         ContactMonth.objects.filter(client_id=client.pk).values_list("case_id", flat=True)
     )
-    for case in Case.objects.filter(pk__in=case_ids).select_related("client"):
+    for case in Case.objects.filter(pk__in=case_ids):
         refresh_case_months(case)
 
 
@@ -120,7 +133,7 @@ def rebuild(kreis=None) -> int:
         if kreis is not None:
             stale = stale.filter(kreis=kreis)
         stale.delete()
-        for case in cases.select_related("client").iterator(chunk_size=500):
+        for case in cases.iterator(chunk_size=500):
             refresh_case_months(case)
             count += 1
     return count

@@ -87,7 +87,8 @@ class Command(BaseCommand):
             out.write(
                 f"Demo-Daten angelegt: {result.households} Haushalte, {result.clients} Personen, "
                 f"{result.cases} Fallakten (davon {result.closed_cases} abgeschlossen), "
-                f"{result.consents} Einwilligungen, {result.sessions} Beratungsgespräche."
+                f"{result.consents} Einwilligungen, {result.sessions} Beratungsgespräche, "
+                f"{result.goals} Ziele, {result.referrals} Verweisungen."
             )
         out.write(
             f"Organisationen, Teams, Gemeinden neu: {result.created_structure}; Anmeldungen neu: "
