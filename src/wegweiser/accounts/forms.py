@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,16 @@ class UserForm(Form):
         label=_("organisation"), queryset=Organisation.objects.none()
     )
     team = forms.ModelChoiceField(label=_("team"), queryset=Team.objects.none(), required=False)
+    full_time_equivalent = forms.DecimalField(
+        label=_("full-time equivalent"),
+        required=False,
+        min_value=Decimal("0.05"),
+        max_value=Decimal("1.00"),
+        decimal_places=2,
+        initial=Decimal("1.00"),
+        localize=True,
+        help_text=_("Share of a full-time post, for example 0,5 for half time (key figures)."),
+    )
     password = forms.CharField(
         label=_("initial password"),
         required=False,

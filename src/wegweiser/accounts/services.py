@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -43,6 +45,7 @@ def user_create(
     organisation,
     team=None,
     password: str | None = None,
+    full_time_equivalent: Decimal | None = None,
 ) -> User:
     _require_admin_of(actor)
     _check_placement(actor, role=role, organisation=organisation, team=team)
@@ -59,6 +62,8 @@ def user_create(
         organisation=organisation,
         team=team,
     )
+    if full_time_equivalent is not None:
+        user.full_time_equivalent = _fte(full_time_equivalent)
     if password:
         from django.contrib.auth.password_validation import validate_password
 
@@ -72,9 +77,26 @@ def user_create(
     return user
 
 
+def _fte(value) -> Decimal:
+    value = Decimal(value)
+    if not Decimal("0.05") <= value <= Decimal("1"):
+        raise ValidationError(
+            {"full_time_equivalent": _("The share of a full-time post lies between 0.05 and 1.")}
+        )
+    return value.quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def user_update(
-    *, actor, user: User, role: str, organisation, team, first_name: str, last_name: str
+    *,
+    actor,
+    user: User,
+    role: str,
+    organisation,
+    team,
+    first_name: str,
+    last_name: str,
+    full_time_equivalent: Decimal | None = None,
 ) -> User:
     _require_admin_of(actor, user)
     _check_placement(actor, role=role, organisation=organisation, team=team)
@@ -83,9 +105,11 @@ def user_update(
     before_role = user.role
     user.role, user.organisation, user.team = role, organisation, team
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    if full_time_equivalent is not None:
+        user.full_time_equivalent = _fte(full_time_equivalent)
     user.full_clean(exclude=["password"])
     user.save()
-    data = {"role": role}
+    data = {"role": role, "full_time_equivalent": str(user.full_time_equivalent)}
     if before_role != role:
         data["previous_role"] = before_role
         # A new role starts with fresh sessions: old ones carried the old rights.

@@ -128,6 +128,7 @@ def user_update(request, uuid):
         "role": target.role,
         "organisation": target.organisation,
         "team": target.team,
+        "full_time_equivalent": target.full_time_equivalent,
     }
     form = UserForm(request.POST or None, kreis=request.user.kreis, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
