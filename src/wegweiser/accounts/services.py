@@ -103,13 +103,16 @@ def user_update(
     if user.pk == actor.pk and role != user.role:
         raise ValidationError({"role": _("You cannot change your own role.")})
     before_role = user.role
+    before_fte = user.full_time_equivalent
     user.role, user.organisation, user.team = role, organisation, team
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     if full_time_equivalent is not None:
         user.full_time_equivalent = _fte(full_time_equivalent)
     user.full_clean(exclude=["password"])
     user.save()
-    data = {"role": role, "full_time_equivalent": str(user.full_time_equivalent)}
+    data = {"role": role}
+    if user.full_time_equivalent != before_fte:
+        data["full_time_equivalent"] = str(user.full_time_equivalent)
     if before_role != role:
         data["previous_role"] = before_role
         # A new role starts with fresh sessions: old ones carried the old rights.
