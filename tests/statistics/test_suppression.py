@@ -275,6 +275,20 @@ def test_without_totals_the_inner_pattern_is_the_same():
     assert is_protected(without)
 
 
+def test_cells_hidden_in_another_table_are_hidden_and_protected():
+    # The row total 64 is hidden in another published table sharing it: hidden here too.
+    table = suppress_table(TABLE, forced=[(2, 3), (3, 0)])
+    assert table.cells[2][3] == Cell(value=None, suppressed=True, primary=False)
+    assert table.cells[3][0].suppressed
+    assert is_protected(table)
+    assert_nothing_disclosed(table, TABLE)
+
+    # A zero reveals nothing and stays visible even if forced.
+    assert not suppress_table([[0, 9], [9, 9]], forced=[(0, 0)]).cells[0][0].suppressed
+    with pytest.raises(ValueError):
+        suppress_table(TABLE, forced=[(4, 0)])
+
+
 def test_threshold_is_configurable():
     assert render(suppress_table([[3, 10], [10, 10]], threshold=3).cells) == [
         [3, 10, 13],
@@ -381,7 +395,7 @@ def check_reader_view(rows: list[list[int]], table: SuppressedTable) -> None:
     assert table.suppressed_count == len(hidden_positions(table))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(tables(4))
 def test_property_tables_up_to_4x4(rows):
     table = suppress_table(rows)
@@ -407,3 +421,15 @@ def test_property_series(values):
         assert cell.primary == (0 < value < THRESHOLD)
         assert cell.suppressed or cell.value == value
         assert value != 0 or not cell.suppressed
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables(3), st.data())
+def test_property_forced_cells(rows, data):
+    positions = [(r, c) for r in range(len(rows) + 1) for c in range(len(rows[0]) + 1)]
+    forced = data.draw(st.sets(st.sampled_from(positions), max_size=3))
+    table = suppress_table(rows, forced=forced)
+    truth = with_margins(rows)
+    assert all(table.cells[r][c].suppressed for r, c in forced if truth[r][c] > 0)
+    assert is_protected(table)
+    assert_nothing_disclosed(table, rows)
