@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "wegweiser.plans",
     "wegweiser.referrals",
     "wegweiser.statistics",
+    "wegweiser.funding",
     "wegweiser.api",
 ]
 
