@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("wegweiser.clients.urls")),
     path("", include("wegweiser.counselling.urls")),
     path("angebote/", include("wegweiser.directory.urls")),
+    path("kennzahlen/", include("wegweiser.statistics.urls")),
     path("", include("wegweiser.plans.urls")),
     path("", include("wegweiser.referrals.urls")),
     path("", include("wegweiser.core.urls")),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from wegweiser.statistics.figures import is_person_key
-from wegweiser.statistics.suppression import suppress_series, suppress_table
+from wegweiser.statistics.suppression import THRESHOLD, suppress_table
 
 Number = int | Decimal | None
 
@@ -85,12 +85,9 @@ def protect(
         return changed
 
     def series(key: str) -> bool:
-        cells = suppress_series([int(rows[u].get(key) or 0) for u in order])
-        changed = False
-        for r, cell in enumerate(cells):
-            if cell.suppressed:
-                changed |= mark(-1 if r == len(order) else r, key)
-        return changed
+        """One column with its total (a table of one column; the row totals are the cells
+        themselves and are not published)."""
+        return table([key], None)
 
     person_keys = sorted({k for s in all_sets for k in s if is_person_key(k)})
     grouped = set()
@@ -98,6 +95,13 @@ def protect(
         grouped.update(_keys_with(prefix, all_sets))
     for prefix in SUM_GROUPS:
         grouped.update(_keys_with(prefix, all_sets))
+    # The total of the containing unit is its own figure, not always the sum of the rows (a
+    # person counselled by two managers is one person of the county): a small real total is
+    # hidden from the start, and forced into every table it belongs to.
+    for key in person_keys:
+        value = total.get(key)
+        if value is not None and 0 < int(value) < THRESHOLD:
+            hidden[(-1, key)] = True
     changed = True
     while changed:
         changed = False

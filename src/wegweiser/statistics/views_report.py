@@ -1,0 +1,240 @@
+"""Views of the annual report: the county's years and each year's figures per manager, the XLSX
+and CSV files, the submission to the state, and the submitted reports for the state (always
+suppressed). Thin: the reads are in ``statistics.report``, the writes in
+``statistics.services``; the rights in ``statistics.rules``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wegweiser.core.forms import Form, call_service
+from wegweiser.statistics import report as reports
+from wegweiser.statistics import rules, services
+
+# The figures of the table per manager on the page (the files hold every figure).
+SUMMARY_KEYS = (
+    "persons",
+    "households",
+    "sessions",
+    "hours",
+    "cases_opened",
+    "cases_closed",
+    "open_cases",
+    "referrals",
+    "goals_agreed",
+    "goals_reached",
+    "fte",
+    "caseload_per_fte",
+)
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class SubmitForm(Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I have checked the figures. Submit them to the state; afterwards they are frozen "
+            "and cannot be changed."
+        ),
+        error_messages={
+            "required": gettext_lazy("Please confirm that you have checked the figures.")
+        },
+    )
+
+
+def _summary(table: dict) -> dict:
+    """The page's table per manager: the summary columns of a period table."""
+    index = [table["keys"].index(k) for k in SUMMARY_KEYS]
+    return {
+        "headings": [reports.label(k) for k in SUMMARY_KEYS],
+        "rows": [(m, [cells[i] for i in index]) for m, cells in table["rows"]],
+        "total": [table["total"][i] for i in index],
+    }
+
+
+def _all_figures(data: dict, *, suppressed: bool) -> list[dict]:
+    """Every figure of the county (rows) for the year and the quarters (columns)."""
+    totals = [
+        reports.period_table(data, p["code"], suppressed=suppressed)["total"]
+        for p in data["periods"]
+    ]
+    return [
+        {"label": reports.label(key), "cells": [t[i] for t in totals]}
+        for i, key in enumerate(data["keys"])
+    ]
+
+
+def _differences(report, kreis) -> list[dict]:
+    current = reports.report_data(kreis, report.year)
+    out = reports.differences(report.data, current)
+    for entry in out:
+        entry["submitted"] = reports.number(entry["key"], entry["submitted"])
+        entry["current"] = reports.number(entry["key"], entry["current"])
+    return out
+
+
+def _year_context(request, year: int, form=None) -> dict:
+    kreis, report, data = reports.county_report(user=request.user, year=year)
+    today = timezone.localdate()
+    ended = reports.year_has_ended(year, today)
+    may_submit = rules.can_submit(request.user) and ended and report is None
+    table = reports.period_table(data, "year")
+    return {
+        "nav": "figures",
+        "kreis": kreis,
+        "year": year,
+        "report": report,
+        "data": data,
+        "ended": ended,
+        "due": reports.dt.date(year + 1, 1, 31),
+        "overdue": ended and report is None and today > reports.dt.date(year + 1, 1, 31),
+        "may_submit": may_submit,
+        "form": form if form is not None else (SubmitForm() if may_submit else None),
+        "summary": _summary(table),
+        "all_figures": _all_figures(data, suppressed=False),
+        "periods": data["periods"],
+        "differences": _differences(report, kreis) if report is not None else None,
+    }
+
+
+def report_list(request):
+    years = reports.county_years(user=request.user)
+    return render(
+        request,
+        "statistics/report_list.html",
+        {"nav": "figures", "kreis": request.user.kreis, "years": years},
+    )
+
+
+def report_year(request, year: int):
+    return render(request, "statistics/report_year.html", _year_context(request, year))
+
+
+@require_POST
+def report_submit(request, year: int):
+    kreis = reports.county_of(user=request.user)
+    reports.check_year(year)
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        _report, ok = call_service(
+            form, services.report_submit, actor=request.user, kreis=kreis, year=year
+        )
+        if ok:
+            messages.success(
+                request,
+                _("The annual report %(year)s has been submitted to the state.") % {"year": year},
+            )
+            return redirect("statistics:report_year", year=year)
+    context = _year_context(request, year, form=form)
+    context["form"] = form
+    return render(request, "statistics/report_year.html", context, status=200)
+
+
+def _file(content: bytes, data: dict, file_format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reports.file_name(data, file_format)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _county_file(request, year: int, file_format: str) -> HttpResponse:
+    kreis, report, data = reports.county_report(user=request.user, year=year)
+    content = services.report_export(
+        actor=request.user,
+        kreis=kreis,
+        data=data,
+        file_format=file_format,
+        suppressed=False,
+        report=report,
+    )
+    return _file(content, data, file_format)
+
+
+def report_xlsx(request, year: int):
+    return _county_file(request, year, "xlsx")
+
+
+def report_csv(request, year: int):
+    return _county_file(request, year, "csv")
+
+
+# --- the state ----------------------------------------------------------------------------------
+
+
+def _year_param(request) -> int:
+    raw = request.GET.get("jahr")
+    if raw is None:
+        return timezone.localdate().year - 1
+    try:
+        year = int(raw)
+    except ValueError:
+        raise Http404 from None
+    reports.check_year(year)
+    return year
+
+
+def report_state_list(request):
+    year = _year_param(request)
+    counties = reports.state_overview(user=request.user, year=year)
+    today = timezone.localdate()
+    return render(
+        request,
+        "statistics/report_state_list.html",
+        {
+            "nav": "figures",
+            "year": year,
+            "counties": counties,
+            "submitted": sum(1 for c in counties if c["report"]),
+            "years": list(range(today.year - 1, reports.FIRST_YEAR - 1, -1)),
+        },
+    )
+
+
+def report_state(request, ags: str, year: int):
+    report = reports.submitted_report(user=request.user, ags=ags, year=year)
+    table = reports.period_table(report.data, "year", suppressed=True)
+    return render(
+        request,
+        "statistics/report_state.html",
+        {
+            "nav": "figures",
+            "report": report,
+            "kreis": report.kreis,
+            "year": year,
+            "summary": _summary(table),
+            "all_figures": _all_figures(report.data, suppressed=True),
+            "periods": report.data["periods"],
+        },
+    )
+
+
+def _state_file(request, ags: str, year: int, file_format: str) -> HttpResponse:
+    report = reports.submitted_report(user=request.user, ags=ags, year=year)
+    content = services.report_export(
+        actor=request.user,
+        kreis=report.kreis,
+        data=report.data,
+        file_format=file_format,
+        suppressed=True,
+        report=report,
+    )
+    return _file(content, report.data, file_format)
+
+
+def report_state_xlsx(request, ags: str, year: int):
+    return _state_file(request, ags, year, "xlsx")
+
+
+def report_state_csv(request, ags: str, year: int):
+    return _state_file(request, ags, year, "csv")
