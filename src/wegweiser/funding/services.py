@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from wegweiser.audit.services import audit_record
 from wegweiser.core.services import lock_for_update
-from wegweiser.funding import rules
+from wegweiser.funding import allocation, rules
 from wegweiser.funding.models import (
     Application,
     ApplicationStatus,
@@ -498,3 +498,290 @@ def proof_decide(*, actor, proof: ProofOfUse, accept: bool, note: str = "") -> P
         data={"reclaim": str(fresh.reclaim)},
     )
     return fresh
+
+
+# --- programmes, basis data, planning frames ------------------------------------------------
+
+
+def _allocation_error(exc) -> ValidationError:
+    return ValidationError(exc.user_message())
+
+
+def rule_of(programme) -> allocation.Rule:
+    """The allocation rule of a programme (``AllocationError`` if it cannot be allocated)."""
+    return allocation.Rule(
+        budget=programme.budget,
+        rounding=programme.rounding,
+        weights={k: Decimal(str(v)) for k, v in (programme.weights or {}).items()},
+        flat_per_body=programme.flat_per_body or Decimal("0"),
+        per_post=programme.per_post,
+        floor=programme.floor,
+        cap=programme.cap,
+        max_change=programme.max_change,
+    )
+
+
+PROGRAMME_FIELDS = (
+    "name",
+    "year",
+    "period_start",
+    "period_end",
+    "budget",
+    "purpose",
+    "recipients",
+    "application_deadline",
+    "proof_deadline",
+    "weights",
+    "flat_per_body",
+    "per_post",
+    "floor",
+    "cap",
+    "max_change",
+    "rounding",
+    "previous",
+    "instalments",
+)
+
+
+@transaction.atomic
+def programme_save(*, actor, programme=None, basis=None, **fields):
+    """Create or change a programme while it is a draft (its frame not yet published). The
+    allocation key is checked at once, so that a programme that cannot be allocated is never
+    saved."""
+    from wegweiser.funding.models import Programme
+
+    rules.require_authority(actor, programme.land_id if programme else None)
+    if programme is not None:
+        programme = lock_for_update(programme, expected_version=fields.pop("version", None))
+        if programme.status != ProgrammeStatus.DRAFT:
+            raise ValidationError(_("A published programme cannot be changed."))
+        programme.version += 1
+    else:
+        fields.pop("version", None)
+        programme = Programme(land_id=actor.land_id, created_by=actor)
+    for name in PROGRAMME_FIELDS:
+        if name in fields:
+            setattr(programme, name, fields[name])
+    if programme.previous_id and programme.previous.land_id != actor.land_id:
+        raise ValidationError({"previous": _("Unknown programme.")})
+    errors = {}
+    if programme.period_start and programme.period_end:
+        if programme.period_end < programme.period_start:
+            errors["period_end"] = _("The funding period cannot end before it starts.")
+    if programme.max_change is not None and programme.previous_id is None:
+        errors["max_change"] = _("A change limit needs the previous year's programme.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        rule_of(programme)
+    except allocation.AllocationError as exc:
+        raise _allocation_error(exc) from None
+    programme.full_clean()
+    programme.save()
+    if basis is not None:
+        foreign = [b for b in basis if b.land_id != actor.land_id]
+        if foreign:
+            raise ValidationError({"basis": _("Unknown basis data.")})
+        programme.basis.set(basis)
+    audit_record(
+        actor=actor,
+        action="funding.programme.saved",
+        obj=programme,
+        data={"budget": str(programme.budget), "year": programme.year},
+    )
+    return programme
+
+
+def _known_ags(land_id: int, day: dt.date) -> dict[str, object]:
+    from wegweiser.organisations.models import Kreis
+
+    return {k.ags: k for k in Kreis.objects.filter(land_id=land_id).valid_on(day)}
+
+
+def _next_version(land_id: int, kind: str) -> int:
+    from django.db.models import Max
+
+    from wegweiser.funding.models import BasisDataset
+
+    return (
+        BasisDataset.objects.filter(land_id=land_id, kind=kind).aggregate(m=Max("version"))["m"]
+        or 0
+    ) + 1
+
+
+@transaction.atomic
+def basis_upload(
+    *,
+    actor,
+    kind: str,
+    reference_date: dt.date,
+    source: str,
+    data: bytes,
+    file_name: str = "",
+    period_start: dt.date | None = None,
+):
+    """A new version of basis data from a CSV or XLSX upload: every county of the Land valid at
+    the reference date, nothing else; a bad file imports nothing (``BasisError`` lists rows)."""
+    from wegweiser.funding.basis import parse_basis
+    from wegweiser.funding.models import BasisDataset, BasisKind
+
+    rules.require_authority(actor)
+    errors = {}
+    if kind not in BasisKind.values:
+        errors["kind"] = _("Please choose the kind of basis data.")
+    if reference_date is None:
+        errors["reference_date"] = _("Please enter the reference date.")
+    if not (source or "").strip():
+        errors["source"] = _("Please name the source of the figures.")
+    if period_start is not None and reference_date is not None and period_start > reference_date:
+        errors["period_start"] = _("The reference period cannot start after it ends.")
+    if errors:
+        raise ValidationError(errors)
+    known = _known_ags(actor.land_id, reference_date)
+    parsed = parse_basis(data, known_ags=set(known), filename=file_name or None)
+    dataset = BasisDataset(
+        land_id=actor.land_id,
+        kind=kind,
+        version=_next_version(actor.land_id, kind),
+        reference_date=reference_date,
+        period_start=period_start,
+        source=source.strip(),
+        file_name=(file_name or "")[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        values={ags: str(value) for ags, value in parsed.values.items()},
+        uploaded_by=actor,
+    )
+    dataset.full_clean()
+    dataset.save()
+    audit_record(
+        actor=actor,
+        action="funding.basis.uploaded",
+        obj=dataset,
+        data={"kind": kind, "version": dataset.version, "rows": parsed.rows},
+    )
+    return dataset
+
+
+@transaction.atomic
+def basis_from_reference(*, actor, reference_date: dt.date):
+    """Basis data "inhabitants" from the shipped reference data (Statistisches Landesamt /
+    Destatis) of the counties of the own Land at the reference date."""
+    from wegweiser.funding.models import BasisDataset, BasisKind
+    from wegweiser.organisations.models import Population
+
+    rules.require_authority(actor)
+    known = _known_ags(actor.land_id, reference_date)
+    rows = list(
+        Population.objects.filter(
+            kreis__land_id=actor.land_id, reference_date=reference_date
+        ).select_related("kreis")
+    )
+    values = {p.kreis.ags: str(p.inhabitants) for p in rows if p.kreis.ags in known}
+    missing = sorted(set(known) - set(values))
+    if not rows or missing:
+        raise ValidationError(
+            _("The reference data hold no inhabitants of every county on %(date)s.")
+            % {"date": reference_date.strftime("%d.%m.%Y")}
+        )
+    dataset = BasisDataset.objects.create(
+        land_id=actor.land_id,
+        kind=BasisKind.INHABITANTS,
+        version=_next_version(actor.land_id, BasisKind.INHABITANTS),
+        reference_date=reference_date,
+        source=rows[0].source[:300],
+        values=values,
+        uploaded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="funding.basis.loaded",
+        obj=dataset,
+        data={"kind": "inhabitants", "version": dataset.version},
+    )
+    return dataset
+
+
+def _previous_amounts(programme) -> dict[str, Decimal] | None:
+    if programme.previous_id is None:
+        return None
+    entries = FrameEntry.objects.filter(
+        frame__programme_id=programme.previous_id, frame__published_at__isnull=False
+    ).select_related("kreis", "frame")
+    latest: dict[str, tuple] = {}
+    for entry in entries:
+        current = latest.get(entry.kreis.ags)
+        if current is None or entry.frame.published_at > current[0]:
+            latest[entry.kreis.ags] = (entry.frame.published_at, entry.amount)
+    return {ags: amount for ags, (_when, amount) in latest.items()} or None
+
+
+@transaction.atomic
+def frame_compute(*, actor, programme):
+    """Compute the planning frame of a draft programme from its basis data (the same code path
+    as ``manage.py allocate``); it can be reviewed and computed again until it is published."""
+    from wegweiser.funding.models import PlanningFrame
+
+    rules.require_authority(actor, programme.land_id)
+    programme = lock_for_update(programme, expected_version=None)
+    if programme.status != ProgrammeStatus.DRAFT:
+        raise ValidationError(_("The planning frame of this programme is already published."))
+    datasets = list(programme.basis.all())
+    bases: dict[str, dict[str, Decimal]] = {}
+    for dataset in datasets:
+        bases[dataset.kind] = dataset.decimal_values()
+    if not bases:
+        raise ValidationError(_("Please choose the basis data of the allocation first."))
+    kreise = _known_ags(programme.land_id, programme.period_start)
+    unknown = sorted(set().union(*[set(v) for v in bases.values()]) - set(kreise))
+    if unknown:
+        raise ValidationError(
+            _("The basis data name counties that do not exist on %(date)s: %(ags)s.")
+            % {"date": programme.period_start.strftime("%d.%m.%Y"), "ags": ", ".join(unknown)}
+        )
+    previous = _previous_amounts(programme)
+    try:
+        result = allocation.allocate(rule_of(programme), bases, previous=previous)
+    except allocation.AllocationError as exc:
+        raise _allocation_error(exc) from None
+    frame = PlanningFrame.objects.create(
+        programme=programme, computed_by=actor, trace=list(result.trace)
+    )
+    FrameEntry.objects.bulk_create(
+        [
+            FrameEntry(
+                frame=frame,
+                kreis=kreise[ags],
+                amount=amount,
+                exact=result.exact[ags].quantize(Decimal("0.0000000001")),
+                previous_amount=(previous or {}).get(ags),
+            )
+            for ags, amount in result.amounts.items()
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="funding.frame.computed",
+        obj=programme,
+        data={"bodies": len(result.amounts), "total": str(result.total)},
+    )
+    return frame
+
+
+@transaction.atomic
+def frame_publish(*, actor, frame):
+    """Publish the reviewed planning frame: the counties see it and can apply."""
+    rules.require_authority(actor, frame.programme.land_id)
+    programme = lock_for_update(frame.programme, expected_version=None)
+    if programme.status != ProgrammeStatus.DRAFT:
+        raise ValidationError(_("The planning frame of this programme is already published."))
+    latest = programme.frames.order_by("-computed_at", "-pk").first()
+    if latest is None or latest.pk != frame.pk:
+        raise ValidationError(_("Only the latest computed planning frame can be published."))
+    frame.published_at = timezone.now()
+    frame.published_by = actor
+    frame.save()
+    programme.status = ProgrammeStatus.PUBLISHED
+    programme.version += 1
+    programme.save()
+    audit_record(actor=actor, action="funding.frame.published", obj=programme)
+    return frame
