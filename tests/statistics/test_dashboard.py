@@ -75,7 +75,9 @@ class _Tables(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "td" and self.key:
-            self.row[self.key] = "".join(self.text).replace("hidden", "").strip()
+            self.row[self.key] = (
+                "".join(self.text).replace(german("hidden"), "").replace("hidden", "").strip()
+            )
             self.key = None
         elif tag == "th" and self.in_label:
             self.row["label"] = "".join(self.text).strip()
