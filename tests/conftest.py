@@ -19,6 +19,15 @@ from wegweiser.organisations.models import Land, Organisation
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """The factories give every user a password; Argon2 (the production hasher) costs a quarter
+    of a second each, which made user creation the slowest part of the suite. Tests that check
+    the hasher itself are marked ``argon2``."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Login throttling and used TOTP codes live in the cache (user ids repeat across tests):
     every test starts with an empty one."""

@@ -18,6 +18,7 @@ def _login(http, email, password=PASSWORD):
     return http.post(reverse("account_login"), {"login": email, "password": password})
 
 
+@pytest.mark.argon2
 def test_password_login_uses_argon2(alice):
     assert alice.password.startswith("argon2")
 

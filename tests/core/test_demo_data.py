@@ -97,6 +97,7 @@ def table_rows(output: str) -> dict[str, list[str]]:
     return rows
 
 
+@pytest.mark.argon2
 def test_default_demo_data_and_a_second_run_that_changes_nothing(reference_data):
     output, _err = load()
     today = timezone.localdate()
