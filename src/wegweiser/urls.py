@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("wegweiser.counselling.urls")),
     path("angebote/", include("wegweiser.directory.urls")),
     path("kennzahlen/", include("wegweiser.statistics.urls")),
+    path("foerderung/", include("wegweiser.funding.urls")),
     path("", include("wegweiser.plans.urls")),
     path("", include("wegweiser.referrals.urls")),
     path("", include("wegweiser.core.urls")),

@@ -17,6 +17,7 @@ from wegweiser.api import (
     routes_capacity,
     routes_directory,
     routes_figures,
+    routes_funding,
     routes_plans,
     routes_referrals,
     sessions,
@@ -95,3 +96,4 @@ api.add_router("", routes_plans.router)
 api.add_router("", routes_referrals.router)
 api.add_router("", routes_capacity.router)
 api.add_router("", routes_figures.router)
+api.add_router("", routes_funding.router)

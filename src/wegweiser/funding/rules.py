@@ -61,6 +61,8 @@ def require_application(user, application, *, edit: bool = False) -> None:
     if is_authority(user):
         if application.programme.land_id != user.land_id:
             raise Http404
+        if application.status == "draft":
+            raise Http404  # a county's draft is its own until it is submitted
         if edit:
             raise PermissionDenied  # the authority decides, it does not write the application
         return

@@ -351,14 +351,15 @@ def application_grant(
     fresh.version += 1
     fresh.save()
     count = programme.instalments
-    months = max(
+    start = first_due or max(programme.period_start, timezone.localdate())
+    # Equal steps over the funding period, none due after its end (a late grant pays the rest
+    # on the last day of the period).
+    months = (
         (programme.period_end.year - programme.period_start.year) * 12
         + programme.period_end.month
         - programme.period_start.month
-        + 1,
-        1,
+        + 1
     )
-    start = first_due or max(programme.period_start, timezone.localdate())
     step = max(months // count, 1)
     Payout.objects.bulk_create(
         [
@@ -367,7 +368,7 @@ def application_grant(
                 application=fresh,
                 number=n,
                 amount=part,
-                due_on=_add_months(start, (n - 1) * step),
+                due_on=max(start, min(_add_months(start, (n - 1) * step), programme.period_end)),
             )
             for n, part in enumerate(instalments(granted, count), start=1)
         ]
