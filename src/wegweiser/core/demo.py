@@ -20,6 +20,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from anyascii import anyascii
 from django.db import transaction
@@ -565,6 +566,7 @@ class DemoResult:
     sessions: int = 0
     goals: int = 0
     referrals: int = 0
+    programmes: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -594,10 +596,58 @@ def demo_data_load(*, clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED) -> Dem
             _Generator(random.Random(seed), kreis, users, municipalities, teams, result).run(
                 clients
             )
+        result.programmes = _ensure_programme(users["state"])
     result.logins = [
         _login_row(users[u.key], u, fresh=users[u.key].pk in created) for u in DEMO_USERS
     ]
     return result
+
+
+DEMO_PROGRAMME = "Integrationsmanagement (Demo)"
+
+
+def _ensure_programme(officer) -> int:
+    """A published programme of the current year, allocated by the inhabitants of the shipped
+    reference data, so that the county coordination can apply right away. Idempotent."""
+    from wegweiser.funding import services as funding
+    from wegweiser.funding.models import Programme
+    from wegweiser.organisations.models import Population
+
+    year = dt.date.today().year
+    if Programme.objects.filter(land_id=officer.land_id, name=DEMO_PROGRAMME).exists():
+        return 0
+    reference = (
+        Population.objects.filter(kreis__land_id=officer.land_id)
+        .values_list("reference_date", flat=True)
+        .order_by("reference_date")
+        .first()
+    )
+    if reference is None:
+        return 0
+    basis = funding.basis_from_reference(actor=officer, reference_date=reference)
+    last_day = dt.date(year, 12, 31)
+    programme = funding.programme_save(
+        actor=officer,
+        basis=[basis],
+        name=DEMO_PROGRAMME,
+        year=year,
+        period_start=dt.date(year, 1, 1),
+        period_end=last_day,
+        budget=Decimal("58000000.00"),
+        purpose=(
+            "Integrationsmanagement in den Stadt- und Landkreisen: individuelle Beratung und "
+            "Begleitung Geflüchteter (Demo-Programm, verteilt nach Einwohnerzahl)."
+        ),
+        recipients="Stadt- und Landkreise",
+        application_deadline=min(dt.date.today() + dt.timedelta(days=60), last_day),
+        proof_deadline=dt.date(year + 1, 6, 30),
+        weights={"inhabitants": "1"},
+        rounding="euro",
+        instalments=2,
+    )
+    frame = funding.frame_compute(actor=officer, programme=programme)
+    funding.frame_publish(actor=officer, frame=frame)
+    return 1
 
 
 def _ensure_structure(kreis: Kreis, result: DemoResult):

@@ -92,8 +92,8 @@ class Command(BaseCommand):
             )
         out.write(
             f"Organisationen, Teams, Gemeinden neu: {result.created_structure}; Anmeldungen neu: "
-            f"{result.created_users}; zweite Faktoren neu: {result.created_authenticators}. "
-            f"Dauer: {seconds:.1f} s."
+            f"{result.created_users}; zweite Faktoren neu: {result.created_authenticators}; "
+            f"Förderprogramme neu: {result.programmes}. Dauer: {seconds:.1f} s."
         )
         out.write("")
         out.write("Demo-Anmeldungen (alle mit demselben Passwort):")
