@@ -18,6 +18,23 @@ from wegweiser.accounts.roles import Role
 from wegweiser.organisations.models import Land, Organisation
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_lingering_connections(django_db_setup, django_db_blocker):
+    """Before the test database is dropped at the end of a run, end any session that a thread
+    (the browser tests' live server, the concurrency tests) may have left open on PostgreSQL, so
+    that the drop cannot fail on "being accessed by other users"."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """The factories give every user a password; Argon2 (the production hasher) costs a quarter
