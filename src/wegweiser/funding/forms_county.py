@@ -3,7 +3,6 @@ decimal comma, uploads); the rules (frame, deadline, signed form, totals) live i
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -11,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from wegweiser.core.forms import Form
+from wegweiser.funding.forms_authority import parse_amount
 
 # Empty pass-through rows offered below the recorded ones (no JavaScript needed).
 EXTRA_ROWS = 5
@@ -23,23 +23,17 @@ def euro(amount) -> str:
     return number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 class GermanDecimalField(forms.DecimalField):
     """A decimal as written in German: ``1,5``, ``100.000,00`` or ``100.000`` (points group the
-    thousands); ``1.5`` is still read as one and a half."""
+    thousands); ``1.5`` is still read as one and a half. The same reading as the authority's
+    amounts (``forms_authority.parse_amount``)."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("\u00a0", "").replace(" ", "")
-            if text.upper().endswith("EUR"):
-                text = text[:-3].strip()
-            if "," in text:
-                text = text.replace(".", "").replace(",", ".")
-            elif _GROUPED.match(text):
-                text = text.replace(".", "")
-            value = text
+        if isinstance(value, str) and value.strip():
+            try:
+                value = str(parse_amount(value))
+            except ValueError:
+                pass  # DecimalField reports it as invalid
         return super().to_python(value)
 
 
