@@ -197,3 +197,18 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def sessions_prune(*, now=None) -> tuple[int, int]:
+    """The daily clean-up of login sessions: expired Django sessions are deleted, and with them
+    the records that tie a session to its user (sessions that ended without a logout, for
+    example by the idle timeout, would otherwise stay listed forever). Returns (sessions,
+    records) deleted."""
+    now = now or timezone.now()
+    expired = Session.objects.filter(expire_date__lte=now)
+    sessions = expired.count()
+    expired.delete()
+    orphaned = LoginSession.objects.exclude(session_key__in=Session.objects.values("session_key"))
+    records, _detail = orphaned.delete()
+    return sessions, records

@@ -1,0 +1,24 @@
+"""The daily jobs in one command, for one timer (see docs/betrieb.md): course offers past their
+answer date, expired login sessions."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from wegweiser.accounts.services import sessions_prune
+from wegweiser.directory.services import process_all_course_offers
+
+
+class Command(BaseCommand):
+    help = "Tägliche Aufgaben: abgelaufene Platzangebote in Kursen, abgelaufene Anmeldesitzungen."
+
+    def handle(self, *args, **options):
+        run = process_all_course_offers()
+        self.stdout.write(
+            f"Kurse geprüft: {run.courses}; abgelaufene Platzangebote: {run.expired}; "
+            f"neu angebotene Plätze: {run.offered}."
+        )
+        sessions, records = sessions_prune()
+        self.stdout.write(
+            f"Abgelaufene Sitzungen gelöscht: {sessions}; Anmeldeeinträge ohne Sitzung: {records}."
+        )
