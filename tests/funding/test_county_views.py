@@ -19,6 +19,7 @@ from tests.conftest import login
 from tests.factories import OrganisationFactory, UserFactory, make_client, make_session
 from tests.funding.conftest import PDF, make_programme
 from wegweiser.accounts.roles import Role
+from wegweiser.audit.models import AuditEntry
 from wegweiser.funding import services
 from wegweiser.funding.models import Application, ApplicationStatus, Payout, ProofOfUse
 from wegweiser.organisations.models import Organisation
@@ -358,6 +359,9 @@ def test_document_download(client, coordinator, county_admin, programme, clock):
     assert response["Content-Type"] == "application/pdf"
     assert response.content == PDF
     assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store"
+    entry = AuditEntry.objects.filter(action="funding.document.downloaded").latest("pk")
+    assert entry.actor_id == county_admin.pk
 
 
 # --- after the grant ----------------------------------------------------------------------------

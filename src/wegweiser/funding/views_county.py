@@ -334,7 +334,16 @@ def county_proof(request, uuid):
 def county_document(request, uuid):
     """A document of the own county (the signed form, the narrative report) for download."""
     document = selectors.document_get(user=request.user, uuid=uuid)
+    from wegweiser.funding.selectors import download_recorded
+
+    download_recorded(
+        user=request.user,
+        action="funding.document.downloaded",
+        obj=document,
+        data={"size": document.size},
+    )
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Cache-Control"] = "no-store"
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
     response["Content-Disposition"] = (
         f'attachment; filename="dokument-{document.uuid}.{extension[document.content_type]}"'
