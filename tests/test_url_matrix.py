@@ -71,7 +71,7 @@ EXPECTED = {
 # Apps add their URLs in tests/<app>/url_expectations.py (EXPECTED, and url_kwargs(world)).
 APP_EXPECTATIONS = [
     importlib.import_module(f"tests.{app}.url_expectations")
-    for app in ("directory", "plans", "referrals", "statistics", "funding")
+    for app in ("directory", "plans", "referrals", "statistics", "funding", "volunteers")
 ]
 for _module in APP_EXPECTATIONS:
     EXPECTED.update(_module.EXPECTED)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wegweiser.referrals",
     "wegweiser.statistics",
     "wegweiser.funding",
+    "wegweiser.volunteers",
     "wegweiser.api",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("angebote/", include("wegweiser.directory.urls")),
     path("kennzahlen/", include("wegweiser.statistics.urls")),
     path("foerderung/", include("wegweiser.funding.urls")),
+    path("ehrenamt/", include("wegweiser.volunteers.urls")),
     path("", include("wegweiser.plans.urls")),
     path("", include("wegweiser.referrals.urls")),
     path("", include("wegweiser.core.urls")),

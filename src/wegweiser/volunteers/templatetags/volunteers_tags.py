@@ -1,0 +1,35 @@
+"""Template tags of the volunteers app: the desk section with due checks."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from wegweiser.volunteers import rules
+from wegweiser.volunteers.selectors import checks_due
+
+register = template.Library()
+
+DESK_LIMIT = 20
+
+
+@register.inclusion_tag("volunteers/_desk_checks.html")
+def volunteers_checks_due(user):
+    """Reminders of required checks of the county's volunteers (for those who manage them)."""
+    if not rules.can_manage(user):
+        return {"show": False}
+    reminders = checks_due(user=user)
+    return {
+        "show": True,
+        "reminders": reminders[:DESK_LIMIT],
+        "count": len(reminders),
+        "today": timezone.localdate(),
+    }
+
+
+@register.filter
+def can_view_volunteers(user) -> bool:
+    """Whether the main navigation shows "Ehrenamtliche" (same rule as the views)."""
+    from wegweiser.volunteers import rules
+
+    return user.is_authenticated and rules.can_read(user)
