@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wegweiser.core.forms import Form, date_field
 from wegweiser.funding.models import BasisKind, Rounding
-from wegweiser.funding.selectors import format_eur
+from wegweiser.funding.selectors import format_amount
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -49,7 +49,7 @@ class MoneyField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return format_eur(value).removesuffix(" €")
+            return format_amount(value)
         return value
 
     def to_python(self, value):

@@ -6,21 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from wegweiser.core.forms import Form
 from wegweiser.funding.forms_authority import parse_amount
+from wegweiser.funding.selectors import format_amount
 
 # Empty pass-through rows offered below the recorded ones (no JavaScript needed).
 EXTRA_ROWS = 5
 MAX_ROWS = 50
 UPLOAD_HINT = _("PDF, PNG or JPEG, at most 10 MB.")
-
-
-def euro(amount) -> str:
-    """An amount as German text (100.000,00)."""
-    return number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 class GermanDecimalField(forms.DecimalField):
@@ -72,7 +67,7 @@ class ApplicationForm(Form):
         super().__init__(*args, **kwargs)
         if frame_amount is not None:
             self.fields["amount"].help_text = _("Your county's planning frame: %(amount)s EUR.") % {
-                "amount": euro(frame_amount)
+                "amount": format_amount(frame_amount)
             }
         hint = UPLOAD_HINT
         if has_signed_form:
@@ -123,7 +118,7 @@ class PaidForm(Form):
             self.fields[f"paid_{row.pk}"] = money_field(row.recipient_name)
             self.fields[f"paid_{row.pk}"].initial = row.paid
             self.fields[f"paid_{row.pk}"].help_text = _("planned: %(amount)s EUR") % {
-                "amount": euro(row.planned)
+                "amount": format_amount(row.planned)
             }
 
     def changes(self) -> list[tuple[object, Decimal]]:

@@ -33,8 +33,9 @@ from wegweiser.funding.models import (
 HUNDRED = Decimal("100")
 
 
-def format_eur(amount) -> str:
-    """German money format: ``1.234.567,00 €`` (Decimal in, text out; ``None`` -> "–")."""
+def format_amount(amount) -> str:
+    """An amount in German notation without the currency: ``1.234.567,00`` (``None`` -> "–").
+    The one formatter of money in the funding app (pages, messages, forms, files)."""
     if amount is None:
         return "–"
     value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -44,7 +45,12 @@ def format_eur(amount) -> str:
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    return f"{sign}{'.'.join(groups)},{cents} €"
+    return f"{sign}{'.'.join(groups)},{cents}"
+
+
+def format_eur(amount) -> str:
+    """German money format: ``1.234.567,00 €`` (``None`` -> "–")."""
+    return "–" if amount is None else f"{format_amount(amount)} €"
 
 
 def _uuid_get(queryset, uuid):

@@ -34,6 +34,7 @@ from wegweiser.funding.models import (
     ProofOfUse,
     ProofStatus,
 )
+from wegweiser.funding.selectors import format_amount
 
 CENT = Decimal("0.01")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -233,7 +234,7 @@ def application_submit(
         raise ValidationError(
             {
                 "amount": _("The amount exceeds your county's planning frame of %(limit)s EUR.")
-                % {"limit": f"{limit:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")}
+                % {"limit": format_amount(limit)}
             }
         )
     if fresh.signed_form_id is None:
