@@ -9,7 +9,6 @@ narrative report); unspent money gives the reclaim."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 from decimal import ROUND_DOWN, Decimal
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.audit.services import audit_record
+from wegweiser.core.dates import add_months
 from wegweiser.core.services import lock_for_update
 from wegweiser.funding import allocation, rules
 from wegweiser.funding.models import (
@@ -55,12 +55,6 @@ def _money(value) -> Decimal:
     if amount != amount.quantize(CENT):
         raise ValidationError(_("Amounts are given in euros and cents."))
     return amount.quantize(CENT)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -369,7 +363,7 @@ def application_grant(
                 application=fresh,
                 number=n,
                 amount=part,
-                due_on=max(start, min(_add_months(start, (n - 1) * step), programme.period_end)),
+                due_on=max(start, min(add_months(start, (n - 1) * step), programme.period_end)),
             )
             for n, part in enumerate(instalments(granted, count), start=1)
         ]

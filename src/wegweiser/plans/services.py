@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from wegweiser.audit.services import audit_case_event
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.models import Case
 from wegweiser.clients.services import _require_edit
+from wegweiser.core.dates import add_months
 from wegweiser.core.services import apply_changes, lock_for_update
 from wegweiser.plans.models import (
     AgreementForm,
@@ -34,13 +34,6 @@ GOAL_FIELDS = ("field_of_action", "text", "target_date", "priority", "status", "
 STEP_FIELDS = ("text", "owner", "service", "due_on", "status")
 REVIEW_MONTHS_MIN = 1
 REVIEW_MONTHS_MAX = 24
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month where that day does not exist)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _require_open_edit(actor, case: Case) -> None:

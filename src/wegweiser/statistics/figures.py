@@ -23,7 +23,6 @@ Definitions (also in docs/kennzahlen.md):
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from collections import defaultdict
@@ -45,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wegweiser.clients.choices import CloseReason, FieldOfAction, Gender, ResidenceStatus
+from wegweiser.core.dates import month_end
 from wegweiser.counselling.models import Channel
 from wegweiser.referrals.models import ReferralStatus
 from wegweiser.statistics.models import FIELD_BITS, ContactMonth
@@ -66,7 +66,7 @@ class Period:
     kind: str = "custom"  # month, quarter, year, custom (for example a funding period)
 
     def __post_init__(self):
-        if self.start.day != 1 or self.end != _month_end(self.end):
+        if self.start.day != 1 or self.end != month_end(self.end):
             raise ValueError("A period runs from the first day of a month to the last of one.")
         if self.end < self.start:
             raise ValueError("A period cannot end before it starts.")
@@ -74,12 +74,12 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         start = dt.date(year, month, 1)
-        return cls(start, _month_end(start), "month")
+        return cls(start, month_end(start), "month")
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         start = dt.date(year, 3 * quarter - 2, 1)
-        return cls(start, _month_end(dt.date(year, 3 * quarter, 1)), "quarter")
+        return cls(start, month_end(dt.date(year, 3 * quarter, 1)), "quarter")
 
     @classmethod
     def year(cls, year: int) -> Period:
@@ -88,7 +88,7 @@ class Period:
     @classmethod
     def months(cls, start: dt.date, end: dt.date) -> Period:
         """The whole months from the month of ``start`` to the month of ``end``."""
-        return cls(start.replace(day=1), _month_end(end), "custom")
+        return cls(start.replace(day=1), month_end(end), "custom")
 
     @property
     def label(self) -> str:
@@ -102,10 +102,6 @@ class Period:
 
     def key(self) -> str:
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 # --- units --------------------------------------------------------------------------------------

@@ -16,18 +16,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 
-from wegweiser.statistics.figures import Unit, _month_end
+from wegweiser.core.dates import add_months, month_end
+from wegweiser.statistics.figures import Unit
 from wegweiser.statistics.models import ArrivalOutcome
 from wegweiser.statistics.suppression import THRESHOLD
 
 HORIZONS = (6, 9, 12, 24)
 OUTCOME_FIELDS = ("work", "language", "housing")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    from wegweiser.plans.services import add_months as plan_add_months
-
-    return plan_add_months(day, months)
 
 
 def months_until(start: dt.date, end: dt.date) -> int:
@@ -45,7 +40,7 @@ def quarter_start(day: dt.date) -> dt.date:
 
 
 def quarter_end(start: dt.date) -> dt.date:
-    return _month_end(dt.date(start.year, start.month + 2, 1))
+    return month_end(dt.date(start.year, start.month + 2, 1))
 
 
 # --- the rollup -------------------------------------------------------------------------------
