@@ -181,14 +181,6 @@ def _service(user, uuid: UUID | None):
     return service
 
 
-def _mark(user, rows):
-    """Whether the user may see whose booking/registration it is (case file content)."""
-    visible = (case_rules.Access.CONTENT, case_rules.Access.EDIT)
-    for row in rows:
-        row.show_person = case_rules.case_access(user, row.case) in visible
-    return rows
-
-
 def _visible_persons(user, qs, cases):
     """``show_person`` as a column: the user may see the content of these of ``cases``."""
     visible = (case_rules.Access.CONTENT, case_rules.Access.EDIT)
@@ -199,7 +191,10 @@ def _visible_persons(user, qs, cases):
 
 
 def _one(user, obj):
-    return _mark(user, [obj])[0]
+    """Whether the user may see whose booking/registration it is (case file content)."""
+    visible = (case_rules.Access.CONTENT, case_rules.Access.EDIT)
+    obj.show_person = case_rules.case_access(user, obj.case) in visible
+    return obj
 
 
 def _booking(user, pk: int) -> SlotBooking:

@@ -108,17 +108,6 @@ def _next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def refresh_client(client) -> None:
-    """After a change of the person that the rows carry (household): every case they are in."""
-    from wegweiser.clients.models import Case
-
-    case_ids = set(
-        ContactMonth.objects.filter(client_id=client.pk).values_list("case_id", flat=True)
-    )
-    for case in Case.objects.filter(pk__in=case_ids):
-        refresh_case_months(case)
-
-
 def rebuild(kreis=None) -> int:
     """Rebuild every row (of one county, or all): after an import or a repair. Returns the number
     of cases refreshed."""
