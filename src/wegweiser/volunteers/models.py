@@ -138,6 +138,14 @@ class Qualification(KreisOwnedModel):
     attended_on = models.DateField(_("date"))
     provider = _line(200, _("provider"), blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    certificate = models.ForeignKey(
+        "funding.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certificate"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -155,3 +163,441 @@ class Qualification(KreisOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Working with clients: tandems, support requests, mentoring groups, hours ------------------
+
+
+class TandemEndReason(models.TextChoices):
+    GOAL_REACHED = "goal_reached", _("accompaniment no longer needed")
+    CLIENT_WISH = "client_wish", _("at the client's wish")
+    VOLUNTEER_WISH = "volunteer_wish", _("at the volunteer's wish")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
+    VOLUNTEER_LEFT = "volunteer_left", _("volunteer left the network")
+    CASE_CLOSED = "case_closed", _("case closed")
+    OTHER = "other", _("other")
+
+
+class Tandem(KreisOwnedModel, VersionedModel):
+    """A Patenschaft: a volunteer accompanies the person of a case (and, if chosen, the
+    household). The volunteer sees only what the manager chose to share, and only while the
+    person's consent to passing contact data to volunteers stands."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="tandems")
+    case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="+")
+    includes_household = models.BooleanField(_("accompanies the whole household"), default=False)
+    share_phone = models.BooleanField(_("share the phone number"), default=True)
+    share_email = models.BooleanField(_("share the e-mail address"), default=False)
+    share_address = models.BooleanField(_("share the address"), default=False)
+    shared_note = _text(
+        2000,
+        _("what the volunteer should know"),
+        blank=True,
+        help_text=_("Shown to the volunteer. No health, residence or other sensitive details."),
+    )
+    started_on = models.DateField(_("start"))
+    ended_on = models.DateField(_("end"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for the end"), max_length=20, choices=TandemEndReason.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tandem")
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["kreis", "volunteer", "ended_on"]),
+            models.Index(fields=["kreis", "case"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True, end_reason="")
+                | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
+                name="tandem_end_reason_matches_end",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="tandem_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["kreis", "volunteer", "case"],
+                condition=models.Q(ended_on__isnull=True),
+                name="tandem_one_running_per_volunteer_and_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} ({self.started_on:%d.%m.%Y})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.ended_on is None
+
+
+class SupportRequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("support request status", "open")
+    TAKEN = "taken", pgettext_lazy("support request status", "taken")
+    DONE = "done", pgettext_lazy("support request status", "done")
+    CANCELLED = "cancelled", pgettext_lazy("support request status", "cancelled")
+
+
+class SupportRequest(KreisOwnedModel, VersionedModel):
+    """A one-off request for support (for example: accompany to the Ausländerbehörde on a date,
+    in Arabic), posted by the case's manager and taken by a suitable volunteer. Before taking,
+    volunteers see what, when, where and in which language, never who; afterwards the volunteer
+    who took it sees the person's first name and the contact the consent allows."""
+
+    case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="+")
+    title = _line(200, _("what is needed"))
+    description = _text(
+        2000,
+        _("details for the volunteer"),
+        blank=True,
+        help_text=_("Shown to volunteers. No health, residence or other sensitive details."),
+    )
+    field_of_action = models.CharField(_("field of action"), max_length=20, blank=True)
+    language = models.CharField(_("language needed"), max_length=5, blank=True)
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    place = _line(200, _("place"), blank=True)
+    needed_on = models.DateField(_("date"))
+    time_from = models.TimeField(_("from"), null=True, blank=True)
+    time_until = models.TimeField(_("until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SupportRequestStatus.choices,
+        default=SupportRequestStatus.OPEN,
+    )
+    taken_by = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("taken by"),
+    )
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancel_reason = _line(300, _("reason for cancelling"), blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("support request")
+        ordering = ["needed_on", "time_from", "id"]
+        indexes = [
+            models.Index(fields=["kreis", "status", "needed_on"]),
+            models.Index(fields=["kreis", "case"]),
+            models.Index(fields=["kreis", "taken_by"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=SupportRequestStatus.OPEN, taken_by__isnull=True)
+                | models.Q(status=SupportRequestStatus.CANCELLED)
+                | models.Q(
+                    status__in=[SupportRequestStatus.TAKEN, SupportRequestStatus.DONE],
+                    taken_by__isnull=False,
+                ),
+                name="support_request_taken_by_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(time_from__isnull=True)
+                | models.Q(time_until__isnull=True)
+                | models.Q(time_until__gt=models.F("time_from")),
+                name="support_request_time_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MentoringGroupStatus(models.TextChoices):
+    FORMING = "forming", pgettext_lazy("mentoring group status", "forming")
+    ACTIVE = "active", pgettext_lazy("mentoring group status", "accompanying")
+    ENDED = "ended", pgettext_lazy("mentoring group status", "ended")
+
+
+class MentoringGroup(KreisOwnedModel, VersionedModel):
+    """A mentoring group (NesT: Neustart im Team): at least four volunteers who together
+    accompany a family for a period and make commitments (for example paying the net cold rent
+    for a year). The family is the person of a case (with their household), shared under the
+    same consent as a tandem."""
+
+    name = _line(200, _("name of the group"))
+    case = models.ForeignKey(
+        "clients.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("family accompanied"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MentoringGroupStatus.choices,
+        default=MentoringGroupStatus.FORMING,
+    )
+    starts_on = models.DateField(_("start of the accompaniment"), null=True, blank=True)
+    ends_on = models.DateField(_("end of the accompaniment"), null=True, blank=True)
+    shared_note = _text(
+        2000,
+        _("what the group should know"),
+        blank=True,
+        help_text=_("Shown to the members. No health, residence or other sensitive details."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mentoring group")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["kreis", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gt=models.F("starts_on")),
+                name="mentoring_group_period_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=MentoringGroupStatus.FORMING)
+                | models.Q(case__isnull=False, starts_on__isnull=False, ends_on__isnull=False),
+                name="mentoring_group_active_has_family_and_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(KreisOwnedModel):
+    """A volunteer's membership of a mentoring group, from joining to leaving."""
+
+    group = models.ForeignKey(MentoringGroup, on_delete=models.PROTECT, related_name="memberships")
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="group_memberships"
+    )
+    is_contact = models.BooleanField(_("contact person of the group"), default=False)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member of a mentoring group")
+        ordering = ["joined_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kreis", "group", "volunteer"],
+                condition=models.Q(left_on__isnull=True),
+                name="group_membership_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="group_membership_leaves_after_joining",
+            ),
+        ]
+
+
+class CommitmentKind(models.TextChoices):
+    RENT = "rent", _("paying the net cold rent")
+    HOUSING = "housing", _("finding housing")
+    ARRIVAL = "arrival", _("reception and first weeks")
+    AUTHORITIES = "authorities", _("accompanying to authorities")
+    LANGUAGE = "language", _("learning German")
+    WORK = "work", _("work and training")
+    OTHER = "other", _("other")
+
+
+class GroupCommitment(KreisOwnedModel):
+    """What a mentoring group commits to for the family, for a period (for example the net cold
+    rent of 450 EUR a month for twelve months)."""
+
+    group = models.ForeignKey(MentoringGroup, on_delete=models.PROTECT, related_name="commitments")
+    kind = models.CharField(_("kind"), max_length=20, choices=CommitmentKind.choices)
+    description = _text(1000, _("description"), blank=True)
+    monthly_amount = models.DecimalField(
+        _("amount per month (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    from_on = models.DateField(_("from"))
+    until_on = models.DateField(_("until"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("commitment")
+        ordering = ["from_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(until_on__gte=models.F("from_on")),
+                name="group_commitment_period_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_amount__isnull=True)
+                | models.Q(monthly_amount__gt=0),
+                name="group_commitment_amount_positive",
+            ),
+        ]
+
+
+class ActivityKind(models.TextChoices):
+    TANDEM = "tandem", _("meeting in a tandem")
+    SUPPORT_REQUEST = "support_request", _("support request")
+    MENTORING_GROUP = "mentoring_group", _("mentoring group")
+
+
+class Activity(KreisOwnedModel):
+    """Hours a volunteer gave: a meeting in a tandem, a support request, time for a mentoring
+    group. Logged by the volunteer (or the coordination for them); the basis of the hours in
+    the programme figures. Append-only; a wrong entry is cancelled, not changed."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    tandem = models.ForeignKey(
+        Tandem, on_delete=models.PROTECT, null=True, blank=True, related_name="activities"
+    )
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="activities"
+    )
+    group = models.ForeignKey(
+        MentoringGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="activities"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    note = _text(
+        500,
+        _("short note"),
+        blank=True,
+        help_text=_("What you did, in a few words. No health or other sensitive details."),
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("hours given")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["kreis", "date"]),
+            models.Index(fields=["kreis", "volunteer", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=24),
+                name="activity_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind=ActivityKind.TANDEM,
+                    tandem__isnull=False,
+                    support_request__isnull=True,
+                    group__isnull=True,
+                )
+                | models.Q(
+                    kind=ActivityKind.SUPPORT_REQUEST,
+                    tandem__isnull=True,
+                    support_request__isnull=False,
+                    group__isnull=True,
+                )
+                | models.Q(
+                    kind=ActivityKind.MENTORING_GROUP,
+                    tandem__isnull=True,
+                    support_request__isnull=True,
+                    group__isnull=False,
+                ),
+                name="activity_kind_matches_link",
+            ),
+        ]
+
+
+# --- Training events ----------------------------------------------------------------------------
+
+
+class TrainingEvent(KreisOwnedModel, VersionedModel):
+    """A training event of the county for volunteers (Qualifizierung), with registration and
+    attendance; attending adds the training to the volunteer's profile."""
+
+    title = _line(200, _("title"))
+    description = _text(2000, _("description"), blank=True)
+    provider = _line(200, _("provider"), blank=True)
+    place = _line(200, _("place"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    registration_until = models.DateField(_("registration until"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("training event")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["kreis", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="training_event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0), name="training_event_hours_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0),
+                name="training_event_capacity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingRegistration(KreisOwnedModel):
+    """A volunteer registered for a training event; attendance is recorded afterwards
+    (attended: a Qualification is added to the profile)."""
+
+    event = models.ForeignKey(
+        TrainingEvent, on_delete=models.PROTECT, related_name="registrations"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="training_registrations"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    qualification = models.OneToOneField(
+        Qualification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registration",
+    )
+
+    class Meta:
+        verbose_name = _("registration for a training event")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kreis", "event", "volunteer"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="training_registration_once",
+            ),
+        ]

@@ -47,3 +47,59 @@ def access(user, volunteer) -> Access:
     if not can_read(user) or volunteer.kreis_id != user.kreis_id:
         return Access.NONE
     return Access.EDIT if can_manage(user) else Access.READ
+
+
+# --- The volunteer role: a volunteer sees only their own tandems, groups and requests ----------
+#
+# A user with the volunteer role is linked to one Volunteer of their Kreis (Volunteer.user). They
+# see:
+# - their running tandems, and only while the person's consent to passing contact data to
+#   volunteers stands (withdrawal hides the tandem at once, before any service has ended it);
+# - open support requests of their Kreis they are suitable for (the language asked for, if any),
+#   without the person; the requests they took, with the person's first name and contact under
+#   the same consent;
+# - the mentoring groups they are a member of;
+# - the training events of their Kreis.
+# Never a case file, a plan, a note, or another volunteer's tandem (404).
+
+VOLUNTEER_ACTIVE_STATUSES = ("active", "paused")
+
+
+def own_volunteer(user):
+    """The Volunteer of a user with the volunteer role (None: no profile linked, or left)."""
+    if not (user.is_authenticated and user.kreis_id and user.role == Role.VOLUNTEER):
+        return None
+    from wegweiser.volunteers.models import Volunteer
+
+    return (
+        Volunteer.objects.filter(
+            user=user, kreis_id=user.kreis_id, status__in=VOLUNTEER_ACTIVE_STATUSES
+        )
+        .prefetch_related("municipalities")
+        .first()
+    )
+
+
+def consent_stands_q(case_prefix: str = "case__") -> Q:
+    """Rows whose case's person has a standing consent to passing contact data to volunteers."""
+    from django.db.models import Exists, OuterRef
+
+    from wegweiser.clients.models import Consent
+
+    return Q(
+        Exists(
+            Consent.objects.filter(
+                client_id=OuterRef(f"{case_prefix}client_id"),
+                covers_volunteer=True,
+                withdrawn_on__isnull=True,
+            )
+        )
+    )
+
+
+def consent_stands(case) -> bool:
+    from wegweiser.clients.models import Consent
+
+    return Consent.objects.filter(
+        client_id=case.client_id, covers_volunteer=True, withdrawn_on__isnull=True
+    ).exists()
