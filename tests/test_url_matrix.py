@@ -25,7 +25,7 @@ from wegweiser.clients.services import consent_record
 
 EXPECTED = {
     # Case work
-    "core:desk": _status(200),
+    "core:desk": _status(200, volunteer=302),  # volunteers start on their own page
     "clients:case_list": _by_role(SAME_KREIS_CASEWORK | {"charlie", "coordinator"}),
     "clients:client_create": _by_role(SAME_KREIS_CASEWORK | {"charlie"}),
     "clients:case_detail": _case_content(),
@@ -72,7 +72,7 @@ EXPECTED = {
 APP_EXPECTATIONS = [
     importlib.import_module(f"tests.{app}.url_expectations")
     for app in ("directory", "plans", "referrals", "statistics", "funding", "volunteers")
-]
+] + [importlib.import_module("tests.volunteers.url_expectations_groups")]
 for _module in APP_EXPECTATIONS:
     EXPECTED.update(_module.EXPECTED)
 

@@ -3,7 +3,8 @@ tests/test_url_matrix.py (see tests/directory/url_expectations.py for the buildi
 
 Figures: case work (own / team), county coordination and administration (county), the state
 funding officer (state and counties, suppressed); the data protection officer and the volunteer
-roles have none (403). Objects of Alice's Kreis are 404 for Charlie."""
+roles have none (403), except the volunteer coordination for the volunteer programme. Objects of
+Alice's Kreis are 404 for Charlie."""
 
 from __future__ import annotations
 
@@ -104,8 +105,21 @@ def report_kwargs(world: dict) -> dict:
 # --- outcomes (urls.py) ------------------------------------------------------------------------
 EXPECTED_OUTCOMES: dict = {"statistics:outcomes": by_role(FIGURE_READERS)}
 
-EXPECTED = {**EXPECTED_DASHBOARD, **EXPECTED_REPORT, **EXPECTED_OUTCOMES}
+# --- volunteer programme (urls.py) ---------------------------------------------------------------
+# The own county for its volunteer coordination, coordination and administration, every county of
+# the Land for the state officer; everyone else 403 (no county in the URL).
+VOLUNTEER_FIGURE_READERS = {"coordinator", "county_admin", "volunteer_coordinator", "state_officer"}
+EXPECTED_VOLUNTEERS: dict = {
+    "statistics:volunteers": by_role(VOLUNTEER_FIGURE_READERS),
+    "statistics:volunteers_export": by_role(VOLUNTEER_FIGURE_READERS),
+}
+
+EXPECTED = {**EXPECTED_DASHBOARD, **EXPECTED_REPORT, **EXPECTED_OUTCOMES, **EXPECTED_VOLUNTEERS}
 
 
 def url_kwargs(world: dict) -> dict:
-    return {**dashboard_kwargs(world), **report_kwargs(world)}
+    return {
+        **dashboard_kwargs(world),
+        **report_kwargs(world),
+        "statistics:volunteers_export": {"table": "summary", "fmt": "xlsx"},
+    }

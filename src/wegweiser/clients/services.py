@@ -371,6 +371,9 @@ def case_close(
     audit_case_event(
         actor=actor, action="clients.case.closed", case=fresh, data={"reason": close_reason}
     )
+    from wegweiser.volunteers.services_tandems import case_closed
+
+    case_closed(actor=actor, case=fresh)
     return fresh
 
 
@@ -460,6 +463,11 @@ def consent_withdraw(*, actor, case: Case, consent: Consent, withdrawn_on: dt.da
     fresh.withdrawn_on = withdrawn_on
     fresh.save(update_fields=["withdrawn_on", "updated_at"])
     audit_case_event(actor=actor, action="clients.consent.withdrawn", case=case, obj=fresh)
+    if fresh.covers_volunteer:
+        # Tandems and support requests of the person end with the consent, in this transaction.
+        from wegweiser.volunteers.services_tandems import consent_withdrawn
+
+        consent_withdrawn(actor=actor, case=case)
     return fresh
 
 

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from wegweiser.accounts.roles import Role
 
 
 @login_not_required
@@ -21,6 +23,9 @@ def desk(request):
     from wegweiser.clients.selectors import desk as desk_selector
 
     user = request.user
+    if user.role == Role.VOLUNTEER:
+        # Volunteers have no desk of their own: their start page is "Mein Engagement".
+        return redirect("volunteers:portal")
     context = {"nav": "desk", "desk": desk_selector(user=user)}
     if user.is_state_user:
         from wegweiser.organisations.models import Kreis

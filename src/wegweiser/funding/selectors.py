@@ -248,17 +248,22 @@ def proof_of(application: Application) -> ProofOfUse | None:
 
 
 def proof_figure_rows(proof: ProofOfUse) -> list[dict]:
-    """The frozen figures of a proof of use with their German labels (aggregates only)."""
-    from wegweiser.statistics.figures import DECIMAL_KEYS, label
+    """The frozen figures of a proof of use with their German labels (aggregates only), in
+    report order (the stored JSON keeps no order on PostgreSQL)."""
+    from wegweiser.statistics import volunteer_figures
+    from wegweiser.statistics.figures import DECIMAL_KEYS, KEYS, label
 
     figures = (proof.figures or {}).get("figures") or {}
+    order = {key: index for index, key in enumerate([*KEYS, *volunteer_figures.KEYS])}
+    decimal_keys = DECIMAL_KEYS | volunteer_figures.DECIMAL_KEYS
     rows = []
-    for key, value in figures.items():
+    for key in sorted(figures, key=lambda k: (order.get(k, len(order)), k)):
+        value = figures[key]
         try:
             heading = label(key)
         except KeyError:
             heading = key
-        if value is not None and key in DECIMAL_KEYS:
+        if value is not None and key in decimal_keys:
             value = Decimal(value)
         rows.append({"key": key, "label": heading, "value": value})
     return rows

@@ -174,10 +174,11 @@ class FigureRow:
 def figure_rows(snapshot: dict) -> list[FigureRow]:
     """The figures of a proof of use (``services.proof_figures`` or the frozen snapshot) as rows
     with German headings, in report order; figures that are zero or empty are left out."""
+    from wegweiser.statistics import volunteer_figures
     from wegweiser.statistics.figures import KEYS, label
 
     figures = (snapshot or {}).get("figures") or {}
-    order = {key: index for index, key in enumerate(KEYS)}
+    order = {key: index for index, key in enumerate([*KEYS, *volunteer_figures.KEYS])}
     rows = []
     for key in sorted(figures, key=lambda k: (order.get(k, len(order)), k)):
         value = figures[key]

@@ -426,12 +426,17 @@ def paid_total(application: Application) -> Decimal:
 
 
 def proof_figures(application: Application) -> dict:
-    """The key figures of the county for the funding period (from the case work)."""
+    """The key figures of the county for the funding period: from the case work and from the
+    volunteer programme (``statistics.volunteer_figures``; its keys follow those of the case
+    work in the same flat mapping)."""
+    from wegweiser.statistics import volunteer_figures
     from wegweiser.statistics.figures import Period, Unit, compute
 
     programme = application.programme
     period = Period.months(programme.period_start, programme.period_end)
-    figures = compute(Unit("county", application.kreis_id), period)[None]
+    unit = Unit("county", application.kreis_id)
+    figures = compute(unit, period)[None]
+    figures.update(volunteer_figures.compute(unit, period)[None])
     return {
         "period": [period.start.isoformat(), period.end.isoformat()],
         "figures": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in figures.items()},

@@ -203,6 +203,10 @@ def label(key: str) -> str:
         code = key.split(":", 1)[1]
         name = countries.name(code) if code != "unknown" else _("unknown")
         return str(_("Origin: %(country)s") % {"country": name or code})
+    if key not in LABELS:  # the volunteer programme (in the proof of use next to the case work)
+        from wegweiser.statistics import volunteer_figures
+
+        return volunteer_figures.label(key)
     return str(LABELS[key])
 
 

@@ -7,6 +7,10 @@
 - State funding authority: the state and each county of its Land, and the submitted annual
   reports, always with statistical suppression (no cell below 5 persons, figures leave the
   county); never a case file or a person.
+- Volunteer programme (``can_view_volunteer_figures``, the page Kennzahlen → Ehrenamt): the
+  volunteer coordination and the county coordination and administration see their county's
+  volunteer figures (no case content: counts and hours), the state funding authority every
+  county of its Land, suppressed. The volunteer coordination sees no other figures.
 - Other roles: none (403).
 
 Within a county, figures are shown as they are (the county's staff may see its case work);
@@ -21,6 +25,7 @@ from wegweiser.accounts.roles import Role
 from wegweiser.statistics.figures import Unit
 
 COUNTY_ROLES = frozenset({Role.COUNTY_COORDINATOR, Role.COUNTY_ADMIN})
+VOLUNTEER_FIGURE_ROLES = COUNTY_ROLES | {Role.VOLUNTEER_COORDINATOR}
 
 
 def can_view(user) -> bool:
@@ -106,3 +111,23 @@ def require_unit(user, unit: Unit) -> None:
     require_view(user)
     if not may_see_unit(user, unit):
         raise Http404
+
+
+def can_view_volunteer_figures(user) -> bool:
+    """The figures of the volunteer programme: the county's volunteer coordination, coordination
+    and administration; the state authority (all counties of its Land, suppressed)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_state_user:
+        return bool(user.land_id)
+    return bool(user.kreis_id) and user.role in VOLUNTEER_FIGURE_ROLES
+
+
+def volunteer_unit(user) -> Unit:
+    """The unit of the volunteer figures the user reads: the state or the own county (403 for
+    everyone else)."""
+    if not can_view_volunteer_figures(user):
+        raise PermissionDenied
+    if user.is_state_user:
+        return Unit("state", user.land_id)
+    return Unit("county", user.kreis_id)

@@ -106,18 +106,32 @@ def _filters(request, unit: Unit):
         providers = Organisation.objects.filter(kreis_id=unit.pk, teams__isnull=False).distinct()
     form = FilterForm(data, today=today, splits=splits, providers=providers)
     cleaned = form.cleaned_data if form.is_valid() else {}
-    kind = cleaned.get("zeitraum", "year")
-    year = cleaned.get("jahr", today.year)
-    if kind == "month":
-        period = Period.month(year, cleaned.get("monat", defaults["monat"]))
-    elif kind == "quarter":
-        period = Period.quarter(year, cleaned.get("quartal", defaults["quartal"]))
-    else:
-        period = Period.year(year)
+    period = _period(cleaned, today)
     by_slug = {slug: group for group, slug in selectors.SPLIT_SLUGS.items()}
     split = by_slug.get(cleaned.get("gliederung") or "")
     provider = cleaned.get("traeger")
     return form, period, split, provider
+
+
+def _period(cleaned: dict, today: dt.date) -> Period:
+    """The period a valid filter form selects (the defaults for what is missing or invalid)."""
+    defaults = FilterForm.initial_for(today)
+    kind = cleaned.get("zeitraum", "year")
+    year = cleaned.get("jahr", today.year)
+    if kind == "month":
+        return Period.month(year, cleaned.get("monat", defaults["monat"]))
+    if kind == "quarter":
+        return Period.quarter(year, cleaned.get("quartal", defaults["quartal"]))
+    return Period.year(year)
+
+
+def period_filter(request) -> tuple[FilterForm, Period]:
+    """The filter form with the period only (no split, no provider), and its period."""
+    today = timezone.localdate()
+    defaults = FilterForm.initial_for(today)
+    data = {**{k: str(v) for k, v in defaults.items()}, **request.GET.dict()}
+    form = FilterForm(data, today=today)
+    return form, _period(form.cleaned_data if form.is_valid() else {}, today)
 
 
 def _period_query(form) -> str:
@@ -178,8 +192,19 @@ def _page(request, unit: Unit, *, is_home: bool, kind: str = "", ref: str = ""):
         "note": selectors.suppression_note(),
         "split_label": SPLIT_LABELS.get(board.split) if board.split else "",
         "nav": "figures",
+        "volunteers": _volunteer_board(request.user, board) if is_home else None,
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+def _volunteer_board(user, board):
+    """The volunteer programme of the county or the state below its case-work figures (for the
+    roles that may read it; a provider chosen in the filter narrows to case work only)."""
+    from wegweiser.statistics import volunteer_figures
+
+    if board.unit.kind not in ("county", "state") or not rules.can_view_volunteer_figures(user):
+        return None
+    return volunteer_figures.board(user, board.unit, board.period)
 
 
 def dashboard(request):

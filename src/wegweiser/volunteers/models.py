@@ -447,8 +447,7 @@ class GroupCommitment(KreisOwnedModel):
                 name="group_commitment_period_order",
             ),
             models.CheckConstraint(
-                condition=models.Q(monthly_amount__isnull=True)
-                | models.Q(monthly_amount__gt=0),
+                condition=models.Q(monthly_amount__isnull=True) | models.Q(monthly_amount__gt=0),
                 name="group_commitment_amount_positive",
             ),
         ]
@@ -572,9 +571,7 @@ class TrainingRegistration(KreisOwnedModel):
     """A volunteer registered for a training event; attendance is recorded afterwards
     (attended: a Qualification is added to the profile)."""
 
-    event = models.ForeignKey(
-        TrainingEvent, on_delete=models.PROTECT, related_name="registrations"
-    )
+    event = models.ForeignKey(TrainingEvent, on_delete=models.PROTECT, related_name="registrations")
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.PROTECT, related_name="training_registrations"
     )

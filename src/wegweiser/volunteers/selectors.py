@@ -134,3 +134,14 @@ def checks_due(
     missing.sort(key=lambda r: (r.volunteer.family_name, r.volunteer.given_name, r.kind))
     due.sort(key=lambda r: (r.due_on, r.volunteer.family_name, r.volunteer.given_name))
     return missing + due
+
+
+def checks_in_order(volunteer: Volunteer, today: dt.date | None = None) -> bool:
+    """Whether a volunteer may accompany people: a certificate of conduct that is not overdue
+    and a signed confidentiality undertaking."""
+    today = today or timezone.localdate()
+    checks = VolunteerCheck.objects.filter(volunteer=volunteer)
+    return (
+        checks.filter(kind=CheckKind.CONFIDENTIALITY).exists()
+        and checks.filter(kind=CheckKind.CERTIFICATE_OF_CONDUCT, next_due_on__gte=today).exists()
+    )

@@ -217,6 +217,10 @@ def volunteer_set_status(
             obj=fresh,
             data={"status": status, "fields": sorted(changed)},
         )
+        if status == VolunteerStatus.LEFT:
+            from wegweiser.volunteers.services_tandems import volunteer_left
+
+            volunteer_left(actor=actor, volunteer=fresh, left_on=left_on)
     return fresh
 
 
