@@ -72,7 +72,10 @@ EXPECTED = {
 APP_EXPECTATIONS = [
     importlib.import_module(f"tests.{app}.url_expectations")
     for app in ("directory", "plans", "referrals", "statistics", "funding", "volunteers")
-] + [importlib.import_module("tests.volunteers.url_expectations_groups")]
+] + [
+    importlib.import_module(f"tests.volunteers.url_expectations_{part}")
+    for part in ("groups", "training")
+]
 for _module in APP_EXPECTATIONS:
     EXPECTED.update(_module.EXPECTED)
 

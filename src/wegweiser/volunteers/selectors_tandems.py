@@ -412,3 +412,17 @@ def own_request(*, user, uuid) -> RequestView:
     if request.taken_by_id == own.pk:
         return RequestView(request, True, person_card(request.case))
     return RequestView(request, False, None)
+
+
+def request_closed_meanwhile(*, user, uuid) -> bool:
+    """Whether a request of the volunteer's Kreis that they cannot see (any more) exists and is
+    no longer open: it was taken by someone else or withdrawn while their page was open."""
+    own = _own(user)
+    try:
+        return (
+            SupportRequest.objects.filter(kreis_id=own.kreis_id, uuid=uuid)
+            .exclude(status=SupportRequestStatus.OPEN)
+            .exists()
+        )
+    except (ValueError, ValidationError):
+        return False

@@ -169,7 +169,8 @@ def event_create(
 def event_update(*, actor, event: TrainingEvent, version: int | None, **fields) -> TrainingEvent:
     """Change an event (fields not given stay as they are); ``version`` guards against a
     concurrent save. A cancelled event cannot be changed; the places cannot go below the
-    registrations already made."""
+    registrations already made. Qualifications already created from attendance keep the title,
+    date, provider and hours they were created with."""
     _require_event(actor, event)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
@@ -401,9 +402,9 @@ def attendance_record(
                         % {"name": registration.volunteer.full_name}
                     }
                 )
+            # Unlink first: the registration protects its qualification from deletion.
             registration.qualification = None
-            registration.attended = False
-            registration.save(update_fields=["qualification", "attended", "updated_at"])
+            registration.save(update_fields=["qualification", "updated_at"])
             audit_record(
                 actor=actor,
                 action="volunteers.qualification.removed",

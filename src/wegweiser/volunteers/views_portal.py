@@ -99,14 +99,14 @@ def portal_request(request, uuid):
     )
 
 
-def _run(request, service, **kwargs) -> bool:
+def _run(http_request, service, /, **kwargs) -> bool:
     """Run a service behind a button; a refusal becomes an error message on the next page."""
     try:
-        service(actor=request.user, **kwargs)
+        service(actor=http_request.user, **kwargs)
     except ConflictError as exc:
-        messages.error(request, exc.message)
+        messages.error(http_request, exc.message)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(http_request, " ".join(exc.messages))
     else:
         return True
     return False
@@ -114,7 +114,14 @@ def _run(request, service, **kwargs) -> bool:
 
 @require_POST
 def portal_request_take(request, uuid):
-    view = selectors_tandems.own_request(user=request.user, uuid=uuid)
+    try:
+        view = selectors_tandems.own_request(user=request.user, uuid=uuid)
+    except Http404:
+        if not selectors_tandems.request_closed_meanwhile(user=request.user, uuid=uuid):
+            raise
+        # Someone else was quicker (or the request was withdrawn) while the page was open.
+        messages.error(request, _("This request is no longer open. Someone else has taken it."))
+        return redirect("volunteers:portal")
     if not _run(request, services_tandems.support_request_take, request=view.request):
         return redirect("volunteers:portal")
     messages.success(
