@@ -107,6 +107,7 @@ def test_openapi_schema_is_public_and_documents_the_api(client):
         "/api/v1/enrolments/{uuid}/end",
         "/api/v1/figures",
         "/api/v1/figures/outcomes",
+        "/api/v1/figures/volunteers",
         "/api/v1/funding/applications",
         "/api/v1/funding/applications/{uuid}",
         "/api/v1/funding/applications/{uuid}/submit",

@@ -55,6 +55,7 @@ OPERATIONS = [
     "GET /api/v1/directory/{ags}/hsds",
     "GET /api/v1/figures",
     "GET /api/v1/figures/outcomes",
+    "GET /api/v1/figures/volunteers",
     "GET /api/v1/funding/applications",
     "GET /api/v1/funding/applications/{uuid}",
     "GET /api/v1/funding/programmes",

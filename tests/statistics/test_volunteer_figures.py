@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.api.conftest import german
+from tests.api.conftest import api_as, german  # noqa: F401
 from tests.factories import make_client
 from tests.statistics.test_dashboard import tables_of
 from wegweiser.audit.models import AuditEntry
@@ -441,3 +441,38 @@ def test_the_proof_of_use_carries_the_volunteer_figures(world, kreis):
         < keys.index("hours_given")
         < keys.index("persons_accompanied")
     )
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_county_its_figures(api_as, world, volunteer_coordinator, kreis):  # noqa: F811
+    response = api_as(volunteer_coordinator).get("/figures/volunteers", period="2026-05")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["unit"] == {"kind": "county", "id": kreis.ags, "name": str(kreis)}
+    assert body["figures"]["volunteers_active"] == 4
+    assert body["figures"]["hours_given"] == 8.75
+    assert body["suppressed"] == [] and body["groups"] == []
+    assert body["labels"]["hours_given"] == german("Hours given by volunteers")
+    assert AuditEntry.objects.filter(action="statistics.figures.exported").exists()
+
+
+def test_the_api_suppresses_for_the_state(api_as, world, other_world, state_officer):  # noqa: F811
+    body = api_as(state_officer).get("/figures/volunteers", period="2026-05").json()
+    assert body["figures"]["volunteers_active"] == 10
+    by_county = {g["unit"]["id"]: g for g in body["groups"]}
+    assert by_county["08437"]["figures"]["volunteers_active"] is None
+    assert "volunteers_active" in by_county["08437"]["suppressed"]
+    assert by_county["08417"]["figures"]["hours_given"] == 7.0
+
+
+@pytest.mark.parametrize("role", ["alice", "dpo", "volunteer"])
+def test_the_api_refuses_other_roles(api_as, request, role):  # noqa: F811
+    response = api_as(request.getfixturevalue(role)).get("/figures/volunteers", period="2026-05")
+    assert response.status_code == 403
+
+
+def test_the_api_checks_the_period(api_as, coordinator):  # noqa: F811
+    response = api_as(coordinator).get("/figures/volunteers", period="Mai")
+    assert response.status_code == 422

@@ -336,3 +336,69 @@ def _cohort(cohort) -> CohortOut:
             for (field, months), share in cohort.shares.items()
         ],
     )
+
+
+class VolunteerFigureQuery(Schema):
+    period: str = Field(
+        ...,
+        max_length=20,
+        description="Zeitraum: 2026, 2026-Q2, 2026-05 oder ganze Monate 2025-07..2026-06",
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _period_format(cls, value: str) -> str:
+        return FigureQuery._period_format(value)
+
+
+@router.get(
+    "/figures/volunteers",
+    response={200: FigureReport, **WRITE_ERRORS},
+    summary="Kennzahlen des Ehrenamts",
+    operation_id="figures_volunteers",
+)
+def figures_volunteers(request, query: Query[VolunteerFigureQuery]):
+    """Die Zahlen des Ehrenamtsprogramms (Ehrenamtliche im Einsatz, Qualifizierung, Stunden,
+    Tandems, Unterstützungsanfragen, Mentoring-Gruppen, begleitete Personen; Definitionen wie
+    auf der Seite Kennzahlen → Ehrenamt) für einen Zeitraum: der eigene Kreis für die
+    Ehrenamtskoordination, die Kreis-Koordination und -Administration; für das Land die Summe und
+    je Kreis (``groups``), Anzahlen unter 5 unterdrückt (``null``, in ``suppressed``)."""
+    from wegweiser.organisations.models import Kreis
+    from wegweiser.statistics import volunteer_figures
+
+    user = request.auth
+    unit = rules.volunteer_unit(user)
+    period = _period(query.period)
+    ident, name = _describe(unit)
+    groups = []
+    if unit.kind == "state":
+        grouped = volunteer_figures.compute(unit, period, group="county")
+        kreise = {k.pk: k for k in Kreis.objects.filter(pk__in=list(grouped))}
+        order = sorted(grouped, key=lambda pk: kreise[pk].name.casefold())
+        shown_rows, shown_total = volunteer_figures.protect({pk: grouped[pk] for pk in order})
+        figures, hidden = _out(shown_total, {})
+        for pk in order:
+            g_figures, g_hidden = _out(shown_rows[pk], {})
+            county = UnitOut(kind="county", id=kreise[pk].ags, name=str(kreise[pk]))
+            groups.append(FiguresOut(unit=county, figures=g_figures, suppressed=g_hidden))
+    else:
+        figures, hidden = _out(None, volunteer_figures.compute(unit, period)[None])
+    audit_record(
+        actor=user,
+        action="statistics.figures.exported",
+        data={
+            "table": "volunteers",
+            "unit": unit.kind,
+            "id": ident,
+            "period": period.key(),
+            "channel": "api",
+        },
+    )
+    return FigureReport(
+        unit=UnitOut(kind=unit.kind, id=ident, name=name),
+        period=PeriodOut(start=period.start, end=period.end, label=period.label),
+        figures=figures,
+        suppressed=hidden,
+        groups=groups,
+        labels={key: volunteer_figures.label(key) for key in figures},
+    )

@@ -567,6 +567,7 @@ class DemoResult:
     goals: int = 0
     referrals: int = 0
     programmes: int = 0
+    volunteers: dict[str, int] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -597,6 +598,12 @@ def demo_data_load(*, clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED) -> Dem
                 clients
             )
         result.programmes = _ensure_programme(users["state"])
+        if not result.clients_skipped and clients > 0:
+            from wegweiser.volunteers.demo import demo_volunteers
+
+            result.volunteers = demo_volunteers(
+                kreis=kreis, users=users, rng=random.Random(seed + 7)
+            )
     result.logins = [
         _login_row(users[u.key], u, fresh=users[u.key].pk in created) for u in DEMO_USERS
     ]

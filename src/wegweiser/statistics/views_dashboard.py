@@ -204,7 +204,7 @@ def _volunteer_board(user, board):
 
     if board.unit.kind not in ("county", "state") or not rules.can_view_volunteer_figures(user):
         return None
-    return volunteer_figures.board(user, board.unit, board.period)
+    return volunteer_figures.board(board.unit, board.period)
 
 
 def dashboard(request):

@@ -16,7 +16,7 @@ from wegweiser.statistics.views_dashboard import FORMATS, _csv, _xlsx, period_fi
 def _board(request):
     unit = rules.volunteer_unit(request.user)
     form, period = period_filter(request)
-    return form, volunteer_figures.board(request.user, unit, period)
+    return form, volunteer_figures.board(unit, period)
 
 
 def volunteers_page(request):

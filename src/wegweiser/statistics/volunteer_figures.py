@@ -378,10 +378,11 @@ class Board:
         raise Http404
 
 
-def board(user, unit: Unit, period: Period) -> Board:
-    """The tables of ``unit`` (checked by the caller with ``rules``) for ``period``: a county as
-    it is (its staff read it), the state per county with ``protect`` (figures leave the
-    counties). Eight queries whatever the data: the figures and the names of the counties."""
+def board(unit: Unit, period: Period) -> Board:
+    """The tables of ``unit`` (checked by the caller with ``rules.volunteer_unit``) for
+    ``period``: a county as it is (its staff read it), the state per county with ``protect``
+    (figures leave the counties). At most nine queries whatever the data: the figures, the unit
+    and the counties."""
     from django.contrib.auth import get_user_model
 
     from wegweiser.organisations.models import Kreis, Land
@@ -405,7 +406,7 @@ def board(user, unit: Unit, period: Period) -> Board:
         raise ValueError(unit.kind)
     tables = []
     for slug, title, keys in TABLES:
-        columns = [VolunteerColumn(key, label(key)) for key in keys]
+        columns: list[Column] = [VolunteerColumn(key, label(key)) for key in keys]
         body = [
             Row(label=name, cells=[values[c.key] for c in columns], key=key)
             for key, name, values in rows

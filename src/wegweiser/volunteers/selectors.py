@@ -48,7 +48,7 @@ def volunteer_get(*, user, uuid) -> tuple[Volunteer, rules.Access]:
             .prefetch_related(
                 "municipalities",
                 Prefetch("checks", queryset=VolunteerCheck.objects.select_related("recorded_by")),
-                "qualifications",
+                "qualifications__registration",
             )
             .get(uuid=uuid)
         )

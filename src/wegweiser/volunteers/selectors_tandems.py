@@ -147,6 +147,22 @@ def requests_of_case(*, user, case: Case) -> QuerySet[SupportRequest]:
     )
 
 
+def groups_of_case(*, user, case: Case):
+    """Mentoring groups that accompany the person of the case (with their member count)."""
+    from wegweiser.volunteers.models import MentoringGroup
+
+    if case_rules.case_access(user, case) not in (
+        case_rules.Access.CONTENT,
+        case_rules.Access.EDIT,
+    ):
+        raise Http404
+    return (
+        MentoringGroup.objects.filter(kreis_id=case.kreis_id, case=case)
+        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("name", "pk")
+    )
+
+
 def tandem_for_case_editor(*, user, uuid) -> Tandem:
     """A tandem whose case the user may change (else 404 / 403)."""
     tandem = _get(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wegweiser.core.forms import call_service
 from wegweiser.volunteers import rules, selectors, services
+from wegweiser.volunteers.selectors_tandems import tandems_of_volunteer
 from wegweiser.volunteers.forms import (
     CheckForm,
     FilterForm,
@@ -63,6 +64,7 @@ def volunteer_detail(request, uuid):
             "volunteer": volunteer,
             "can_manage": access is rules.Access.EDIT,
             "reminders": selectors.checks_due(user=request.user, volunteer=volunteer),
+            "tandems": tandems_of_volunteer(user=request.user, volunteer=volunteer),
             "today": timezone.localdate(),
             "nav": "volunteers",
         },

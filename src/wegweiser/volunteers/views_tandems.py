@@ -40,6 +40,7 @@ def case_volunteering(request, uuid):
             "consent": rules.consent_stands(case),
             "tandems": selectors_tandems.tandems_of_case(user=user, case=case),
             "requests": selectors_tandems.requests_of_case(user=user, case=case),
+            "groups": selectors_tandems.groups_of_case(user=user, case=case),
             "nav": "cases",
         },
     )

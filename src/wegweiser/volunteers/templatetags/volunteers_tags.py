@@ -33,3 +33,15 @@ def can_view_volunteers(user) -> bool:
     from wegweiser.volunteers import rules
 
     return user.is_authenticated and rules.can_read(user)
+
+
+@register.inclusion_tag("volunteers/_desk_requests.html")
+def volunteers_open_requests(user):
+    """Support requests nobody has taken yet (for the coordination, to find a volunteer)."""
+    if not rules.can_manage(user):
+        return {"show": False}
+    from wegweiser.volunteers.selectors_tandems import support_request_list
+
+    today = timezone.localdate()
+    pending = support_request_list(user=user, status="open").filter(needed_on__gte=today)
+    return {"show": True, "requests": list(pending[:DESK_LIMIT]), "count": pending.count()}

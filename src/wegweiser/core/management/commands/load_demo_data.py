@@ -90,6 +90,13 @@ class Command(BaseCommand):
                 f"{result.consents} Einwilligungen, {result.sessions} Beratungsgespräche, "
                 f"{result.goals} Ziele, {result.referrals} Verweisungen."
             )
+        if result.volunteers:
+            v = result.volunteers
+            out.write(
+                f"Ehrenamt: {v['volunteers']} Ehrenamtliche, {v['tandems']} Tandems, "
+                f"{v['requests']} Unterstützungsanfragen, {v['groups']} Mentoring-Gruppen, "
+                f"{v['events']} Fortbildungen."
+            )
         out.write(
             f"Organisationen, Teams, Gemeinden neu: {result.created_structure}; Anmeldungen neu: "
             f"{result.created_users}; zweite Faktoren neu: {result.created_authenticators}; "
