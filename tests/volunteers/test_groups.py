@@ -383,7 +383,7 @@ def test_hours_logging_by_a_member(volunteer_coordinator, alice, case, volunteer
         with pytest.raises(ValidationError) as exc:
             group_activity_log(actor=volunteer, group=group, date=_today(), hours=hours)
         assert exc.value.error_dict["hours"][0].messages == [
-            german("Please enter more than 0 and at most 24 hours.")
+            german("Please enter between 0.25 and 24 hours.")
         ]
     assert Activity.objects.count() == 1
 

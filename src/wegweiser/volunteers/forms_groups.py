@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wegweiser.core.forms import Form, date_field
 from wegweiser.funding.forms_county import GermanDecimalField
+from wegweiser.volunteers.forms_tandems import HoursForm
 from wegweiser.volunteers.models import CommitmentKind, MentoringGroup
 
 
@@ -107,20 +108,4 @@ class EndForm(Form):
     ends_on = date_field(_("end of the accompaniment"))
 
 
-class ActivityForm(Form):
-    date = date_field(_("date"))
-    hours = GermanDecimalField(
-        label=_("hours"),
-        max_digits=4,
-        decimal_places=2,
-        localize=True,
-        help_text=_("For example 1,5 for an hour and a half."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    note = forms.CharField(
-        label=_("short note"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("What you did, in a few words. No health or other sensitive details."),
-    )
+ActivityForm = HoursForm  # the same hours as in a tandem

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.languages import LANGUAGES
 from wegweiser.core.forms import Form, date_field
+from wegweiser.funding.forms_county import GermanDecimalField
 from wegweiser.volunteers.models import TandemEndReason
 
 
@@ -76,15 +75,16 @@ class TandemEndForm(Form):
 
 
 class HoursForm(Form):
+    """Hours given: a meeting in a tandem, time for a mentoring group."""
+
     date = date_field(_("date"))
-    hours = forms.DecimalField(
+    hours = GermanDecimalField(
         label=_("hours"),
-        min_value=Decimal("0.25"),
-        max_value=Decimal("24"),
         max_digits=4,
         decimal_places=2,
+        localize=True,
         help_text=_("For example 1,5 for an hour and a half."),
-        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     note = forms.CharField(
         label=_("short note"),
@@ -95,23 +95,14 @@ class HoursForm(Form):
     )
 
 
-class DoneForm(Form):
-    hours = forms.DecimalField(
-        label=_("hours"),
-        min_value=Decimal("0.25"),
-        max_value=Decimal("24"),
-        max_digits=4,
-        decimal_places=2,
-        help_text=_("Including the way there and back. For example 2,5."),
-        localize=True,
-    )
-    note = forms.CharField(
-        label=_("short note"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("What you did, in a few words. No health or other sensitive details."),
-    )
+class DoneForm(HoursForm):
+    """A support request done: the hours (its date is the request's)."""
+
+    date = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hours"].help_text = _("Including the way there and back. For example 2,5.")
 
 
 class SupportRequestForm(Form):

@@ -38,10 +38,10 @@ from wegweiser.volunteers.models import (
     MentoringGroupStatus,
     Volunteer,
 )
+from wegweiser.volunteers.services_tandems import check_hours, record_activity
 
 MIN_MEMBERS = 4
 GROUP_FIELDS = ("name", "shared_note", "starts_on", "ends_on")
-MAX_HOURS = Decimal("24")
 CENT = Decimal("0.01")
 
 
@@ -415,35 +415,19 @@ def group_activity_log(
     if membership is None or group.kreis_id != volunteer.kreis_id:
         raise Http404
     _refuse_ended(group)
-    errors = {}
-    if date is None:
-        errors["date"] = _("Please enter the date.")
-    elif date > timezone.localdate():
-        errors["date"] = _("The date cannot be in the future.")
-    elif date < membership.joined_on:
-        errors["date"] = _("The date cannot be before you joined the group.")
-    if hours is None:
-        errors["hours"] = _("Please enter the hours.")
-    elif not (0 < hours <= MAX_HOURS):
-        errors["hours"] = _("Please enter more than 0 and at most 24 hours.")
-    if errors:
-        raise ValidationError(errors)
-    activity = Activity(
-        kreis_id=group.kreis_id,
-        volunteer=volunteer,
-        kind=ActivityKind.MENTORING_GROUP,
+    check_hours(
+        date,
+        hours,
+        not_before=membership.joined_on,
+        before_message=_("The date cannot be before you joined the group."),
+    )
+    return record_activity(
+        actor,
+        volunteer,
+        ActivityKind.MENTORING_GROUP,
+        date,
+        hours,
+        note,
+        audit_obj=group,
         group=group,
-        date=date,
-        hours=hours,
-        note=(note or "").strip(),
-        recorded_by=actor,
     )
-    activity.full_clean()
-    activity.save()
-    audit_record(
-        actor=actor,
-        action="volunteers.activity.logged",
-        obj=activity,
-        data={"kind": ActivityKind.MENTORING_GROUP, "group": str(group.uuid), "hours": str(hours)},
-    )
-    return activity

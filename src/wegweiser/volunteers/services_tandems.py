@@ -48,6 +48,7 @@ SHARING_FIELDS = (
     "shared_note",
 )
 LANGUAGE_CODES = frozenset(code for code, _label in LANGUAGES)
+MIN_HOURS = Decimal("0.25")
 MAX_HOURS = Decimal("24")
 # How far back a volunteer may log hours (a month's paper notes, typed in later).
 LOG_BACK_DAYS = 92
@@ -250,7 +251,16 @@ def case_closed(*, actor, case) -> None:
 # --- Hours -------------------------------------------------------------------------------------
 
 
-def _check_hours(date: dt.date | None, hours: Decimal | None, *, not_before: dt.date) -> None:
+def check_hours(
+    date: dt.date | None,
+    hours: Decimal | None,
+    *,
+    not_before: dt.date,
+    before_message: str | None = None,
+) -> None:
+    """The one rule for logged hours: a date from ``not_before`` (the start of the tandem, the
+    joining of the group) and at most three months back, not in the future; a quarter of an hour
+    to 24 hours."""
     errors = {}
     today = timezone.localdate()
     if date is None:
@@ -258,12 +268,12 @@ def _check_hours(date: dt.date | None, hours: Decimal | None, *, not_before: dt.
     elif date > today:
         errors["date"] = _("The date cannot be in the future.")
     elif date < not_before:
-        errors["date"] = _("The date lies before the start.")
+        errors["date"] = before_message or _("The date lies before the start.")
     elif date < today - dt.timedelta(days=LOG_BACK_DAYS):
         errors["date"] = _("Hours can be logged for the last three months only.")
     if hours is None:
         errors["hours"] = _("Please enter the hours.")
-    elif hours <= 0 or hours > MAX_HOURS:
+    elif hours < MIN_HOURS or hours > MAX_HOURS:
         errors["hours"] = _("Please enter between 0.25 and 24 hours.")
     if errors:
         raise ValidationError(errors)
@@ -285,13 +295,14 @@ def tandem_meeting_log(
     )
     if fresh is None:
         raise Http404
-    _check_hours(date, hours, not_before=fresh.started_on)
-    return _activity(
+    check_hours(date, hours, not_before=fresh.started_on)
+    return record_activity(
         actor, own, ActivityKind.TANDEM, date, hours, note, tandem=fresh, audit_obj=fresh
     )
 
 
-def _activity(actor, volunteer, kind, date, hours, note, *, audit_obj, **link) -> Activity:
+def record_activity(actor, volunteer, kind, date, hours, note, *, audit_obj, **link) -> Activity:
+    """Write one entry of hours given (after ``check_hours``), with its audit entry."""
     activity = Activity(
         kreis_id=volunteer.kreis_id,
         volunteer=volunteer,
@@ -491,14 +502,14 @@ def support_request_done(
         raise ValidationError(_("The request is already closed."))
     if fresh.needed_on > timezone.localdate():
         raise ValidationError(_("A request can be reported as done from its date on."))
-    _check_hours(fresh.needed_on, hours, not_before=fresh.needed_on)
+    check_hours(fresh.needed_on, hours, not_before=fresh.needed_on)
     fresh.status = SupportRequestStatus.DONE
     fresh.closed_at = timezone.now()
     fresh.version += 1
     fresh.full_clean()
     fresh.save()
     audit_record(actor=actor, action="volunteers.support_request.done", obj=fresh)
-    _activity(
+    record_activity(
         actor,
         own,
         ActivityKind.SUPPORT_REQUEST,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from wegweiser.core.forms import call_service
 from wegweiser.volunteers import rules, selectors, services
-from wegweiser.volunteers.selectors_tandems import tandems_of_volunteer
 from wegweiser.volunteers.forms import (
     CheckForm,
     FilterForm,
@@ -20,6 +19,7 @@ from wegweiser.volunteers.forms import (
     StatusForm,
     VolunteerForm,
 )
+from wegweiser.volunteers.selectors_tandems import tandems_of_volunteer
 
 PAGE_SIZE = 50
 
