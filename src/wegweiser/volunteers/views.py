@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.core.forms import call_service
+from wegweiser.statistics.rules import can_view_volunteer_figures
 from wegweiser.volunteers import rules, selectors, services
 from wegweiser.volunteers.forms import (
     CheckForm,
@@ -50,6 +51,7 @@ def volunteer_list(request):
             "filtered": any(filters.values()),
             "query_string": query.urlencode(),
             "can_manage": rules.can_manage(user),
+            "can_view_figures": can_view_volunteer_figures(user),
             "nav": "volunteers",
         },
     )
