@@ -25,3 +25,12 @@ def other_volunteer_coordinator(other_kreis):
         organisation=OrganisationFactory(kreis=other_kreis, name="Ehrenamtsbüro Zollernalb"),
         role=Role.VOLUNTEER_COORDINATOR,
     )
+
+
+def german_plural(singular, plural, number, **params) -> str:
+    """A plural message as users see it (German once the catalogue has it)."""
+    from django.utils.translation import ngettext
+
+    with translation.override("de"):
+        text = ngettext(singular, plural, number)
+    return text % params

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.factories import make_client
 from tests.matrix import ROLES
-from tests.volunteers.conftest import german
+from tests.volunteers.conftest import german, german_plural
 from tests.volunteers.helpers import make_volunteer
 from tests.volunteers.url_expectations_groups import EXPECTED, url_kwargs
 from wegweiser.audit.models import AuditEntry
@@ -187,9 +187,12 @@ def test_removal_cannot_bring_an_active_group_below_four(volunteer_coordinator, 
     with pytest.raises(ValidationError) as exc:
         member_remove(actor=volunteer_coordinator, membership=memberships[1], left_on=_today())
     assert exc.value.messages == [
-        german(
+        german_plural(
+            "A group that accompanies a family needs at least %(min)d member; "
+            "please add a new member first.",
             "A group that accompanies a family needs at least %(min)d members; "
             "please add a new member first.",
+            4,
             min=4,
         )
     ]
@@ -565,9 +568,12 @@ def test_the_coordination_flow_through_the_pages(
     )
     assert response.status_code == 200
     assert (
-        german(
+        german_plural(
+            "A group that accompanies a family needs at least %(min)d member; "
+            "please add a new member first.",
             "A group that accompanies a family needs at least %(min)d members; "
             "please add a new member first.",
+            4,
             min=4,
         )
         in response.content.decode()

@@ -77,7 +77,12 @@ def tandem(alice, case, lina, consent):
 def test_a_tandem_needs_the_persons_consent(alice, case, lina):
     with pytest.raises(ValidationError) as info:
         services_tandems.tandem_create(actor=alice, case=case, volunteer=lina, started_on=TODAY())
-    assert "consent" in " ".join(info.value.messages)
+    assert info.value.messages == [
+        german(
+            "The person has not consented to passing contact data to volunteers. "
+            "Please record the consent first."
+        )
+    ]
     # A consent only to processing is not enough.
     from wegweiser.clients.services import consent_record
 
