@@ -108,14 +108,6 @@ def tandem_card(tandem: Tandem) -> PersonCard:
 # --- The case's side ---------------------------------------------------------------------------
 
 
-def case_for_volunteering(*, user, uuid) -> tuple[Case, case_rules.Access]:
-    """The case (content access needed; county coordination without a recorded reason: the
-    caller sends them to the case page)."""
-    from wegweiser.clients.selectors import case_get
-
-    return case_get(user=user, uuid=uuid)
-
-
 def tandems_of_case(*, user, case: Case) -> QuerySet[Tandem]:
     if case_rules.case_access(user, case) not in (
         case_rules.Access.CONTENT,
@@ -383,8 +375,8 @@ def portal(*, user, today: dt.date | None = None) -> Portal:
     open_requests = (
         list(_suitable_open(own, today).select_related("municipality")[:50]) if ok else []
     )
-    if own.municipalities.exists():
-        mine = {m.pk for m in own.municipalities.all()}
+    mine = {m.pk for m in own.municipalities.all()}
+    if mine:
         open_requests.sort(key=lambda r: (r.municipality_id not in mine, r.needed_on, r.pk))
     hours = Activity.objects.filter(
         volunteer=own, cancelled_at__isnull=True, date__year=today.year

@@ -19,24 +19,8 @@ from wegweiser.core.forms import call_service
 from wegweiser.volunteers import rules, selectors_tandems, services_tandems
 from wegweiser.volunteers.forms_tandems import DoneForm, HoursForm
 from wegweiser.volunteers.models import Activity
-
-
-def _portal_extras(user) -> dict:
-    """Sections of other parts of the volunteer side (mentoring groups, training events)."""
-    extras = {}
-    try:
-        from wegweiser.volunteers.selectors_groups import groups_of_volunteer
-    except ImportError:  # pragma: no cover - part not installed
-        pass
-    else:
-        extras["groups"] = groups_of_volunteer(user=user)
-    try:
-        from wegweiser.volunteers.selectors_training import events_for_volunteer
-    except ImportError:  # pragma: no cover - part not installed
-        pass
-    else:
-        extras["events"] = events_for_volunteer(user=user)
-    return extras
+from wegweiser.volunteers.selectors_groups import groups_of_volunteer
+from wegweiser.volunteers.selectors_training import events_for_volunteer
 
 
 def portal(request):
@@ -47,7 +31,12 @@ def portal(request):
     return render(
         request,
         "volunteers/portal.html",
-        {"portal": data, "nav": "portal", **_portal_extras(user)},
+        {
+            "portal": data,
+            "groups": groups_of_volunteer(user=user),
+            "events": events_for_volunteer(user=user),
+            "nav": "portal",
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.clients import rules as case_rules
+from wegweiser.clients.selectors import case_get
 from wegweiser.clients.services import case_viewed
 from wegweiser.core.forms import call_service
 from wegweiser.volunteers import rules, selectors_tandems, services_tandems
@@ -27,7 +28,7 @@ from wegweiser.volunteers.selectors import municipalities
 def case_volunteering(request, uuid):
     """Volunteers for the person of a case: tandems, support requests, and how to add them."""
     user = request.user
-    case, access = selectors_tandems.case_for_volunteering(user=user, uuid=uuid)
+    case, access = case_get(user=user, uuid=uuid)
     if access is case_rules.Access.NEEDS_REASON:
         return redirect("clients:case_detail", uuid=case.uuid)
     case_viewed(actor=user, case=case, part="volunteers")
@@ -47,7 +48,7 @@ def case_volunteering(request, uuid):
 
 
 def _editable_case(request, uuid):
-    case, access = selectors_tandems.case_for_volunteering(user=request.user, uuid=uuid)
+    case, access = case_get(user=request.user, uuid=uuid)
     if access is not case_rules.Access.EDIT:
         raise PermissionDenied
     return case
