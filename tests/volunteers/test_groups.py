@@ -332,8 +332,8 @@ def test_consent_withdrawal_hides_the_family_from_the_member_at_once(
         until_on=group.ends_on,
     )
     view = member_group_get(user=volunteer, uuid=group.uuid)
-    assert view.family.given_names == "Amina"
-    assert view.family.household_given_names == ["Yusuf"]
+    assert view.family.first_names == "Amina"
+    assert view.family.household_first_names == ["Yusuf"]
     assert view.family.phone == "0151 2345678"
     assert view.shared_note and len(view.commitments) == 1
     consent = case.client.consents.get(covers_volunteer=True)

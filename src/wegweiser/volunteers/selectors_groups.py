@@ -19,7 +19,7 @@ from django.http import Http404
 
 from wegweiser.accounts.roles import Role
 from wegweiser.clients import rules as case_rules
-from wegweiser.clients.models import Case, Client
+from wegweiser.clients.models import Case
 from wegweiser.volunteers import rules
 from wegweiser.volunteers.models import (
     Activity,
@@ -29,6 +29,7 @@ from wegweiser.volunteers.models import (
     MentoringGroupStatus,
     Volunteer,
 )
+from wegweiser.volunteers.selectors_tandems import PersonCard, person_card
 
 _OPEN_STATUSES = (MentoringGroupStatus.FORMING, MentoringGroupStatus.ACTIVE)
 
@@ -148,15 +149,6 @@ def groups_of_volunteer(*, user) -> QuerySet[MentoringGroup]:
 
 
 @dataclass(frozen=True)
-class Family:
-    """What a member sees of the family: first names and the person's phone."""
-
-    given_names: str
-    household_given_names: list[str]
-    phone: str
-
-
-@dataclass(frozen=True)
 class MemberGroup:
     """A group as its member sees it. ``family`` is None while no family is linked or the
     person's consent does not stand; then the note and the commitments are hidden too."""
@@ -164,7 +156,7 @@ class MemberGroup:
     group: MentoringGroup
     membership: GroupMembership
     members: list[GroupMembership]
-    family: Family | None
+    family: PersonCard | None
     shared_note: str
     commitments: list[GroupCommitment]
     my_activities: list[Activity] = field(default_factory=list)
@@ -172,29 +164,6 @@ class MemberGroup:
     @property
     def family_hidden(self) -> bool:
         return self.group.case_id is not None and self.family is None
-
-
-def _first_names(client: Client) -> str:
-    if client.given_names_latin and client.given_names_latin != client.given_names:
-        return f"{client.given_names_latin} ({client.given_names})"
-    return client.given_names
-
-
-def _family(case: Case) -> Family:
-    person: Client = case.client
-    others: list[str] = []
-    if person.household_id:
-        others = [
-            _first_names(member)
-            for member in Client.objects.filter(
-                kreis_id=case.kreis_id, household_id=person.household_id
-            )
-            .exclude(pk=person.pk)
-            .order_by("birth_year", "pk")
-        ]
-    return Family(
-        given_names=_first_names(person), household_given_names=others, phone=person.phone
-    )
 
 
 def member_group_get(*, user, uuid) -> MemberGroup:
@@ -227,9 +196,12 @@ def member_group_get(*, user, uuid) -> MemberGroup:
     shared_note = ""
     commitments: list[GroupCommitment] = []
     if group.case_id is not None:
-        case = Case.objects.select_related("client").get(pk=group.case_id)
+        case = Case.objects.select_related(
+            "client", "client__household", "client__municipality"
+        ).get(pk=group.case_id)
         if rules.consent_stands(case):
-            family = _family(case)
+            # The same card as a tandem's: first names of the household and the phone.
+            family = person_card(case, includes_household=True)
             shared_note = group.shared_note
             commitments = list(group.commitments.order_by("from_on", "pk"))
     activities = list(
