@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -96,3 +99,36 @@ def call_service(form: forms.BaseForm, service, /, **kwargs) -> tuple[object, bo
     except ValidationError as exc:
         add_service_errors(form, exc)
     return None, False
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_amount(text: str) -> Decimal:
+    """ "1.234.567,89", "1234567,89", "1 234 567 €", "1234567.89" -> Decimal (ValueError)."""
+    value = (text or "").strip().replace("€", "").replace("EUR", "").replace("\xa0", "")
+    value = value.replace(" ", "")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(value):
+        value = value.replace(".", "")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not amount.is_finite():
+        raise ValueError(text)
+    return amount
+
+
+class GermanDecimalField(forms.DecimalField):
+    """A decimal as written in German: ``1,5``, ``100.000,00`` or ``100.000`` (points group the
+    thousands); ``1.5`` is still read as one and a half (``parse_amount``)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                value = str(parse_amount(value))
+            except ValueError:
+                pass  # DecimalField reports it as invalid
+        return super().to_python(value)

@@ -4,36 +4,17 @@ payouts, proof of use. Amounts are typed the German way ("8.000.000,00" or "8000
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.forms import Form, date_field
+from wegweiser.core.forms import Form, date_field, parse_amount
 from wegweiser.funding.models import BasisKind, Rounding
 from wegweiser.funding.selectors import format_amount
 
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def parse_amount(text: str) -> Decimal:
-    """ "1.234.567,89", "1234567,89", "1 234 567 €", "1234567.89" -> Decimal (ValueError)."""
-    value = (text or "").strip().replace("€", "").replace("EUR", "").replace("\xa0", "")
-    value = value.replace(" ", "")
-    if "," in value:
-        value = value.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(value):
-        value = value.replace(".", "")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not amount.is_finite():
-        raise ValueError(text)
-    return amount
 
 
 class MoneyField(forms.Field):

@@ -8,28 +8,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.forms import Form
-from wegweiser.funding.forms_authority import parse_amount
+from wegweiser.core.forms import Form, GermanDecimalField
 from wegweiser.funding.selectors import format_amount
 
 # Empty pass-through rows offered below the recorded ones (no JavaScript needed).
 EXTRA_ROWS = 5
 MAX_ROWS = 50
 UPLOAD_HINT = _("PDF, PNG or JPEG, at most 10 MB.")
-
-
-class GermanDecimalField(forms.DecimalField):
-    """A decimal as written in German: ``1,5``, ``100.000,00`` or ``100.000`` (points group the
-    thousands); ``1.5`` is still read as one and a half. The same reading as the authority's
-    amounts (``forms_authority.parse_amount``)."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            try:
-                value = str(parse_amount(value))
-            except ValueError:
-                pass  # DecimalField reports it as invalid
-        return super().to_python(value)
 
 
 def money_field(label, *, required: bool = True, help_text: str = "") -> forms.DecimalField:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.forms import Form, date_field
-from wegweiser.funding.forms_county import GermanDecimalField
+from wegweiser.core.forms import Form, GermanDecimalField, date_field
 from wegweiser.volunteers.forms_tandems import HoursForm
 from wegweiser.volunteers.models import CommitmentKind, MentoringGroup
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.languages import LANGUAGES
-from wegweiser.core.forms import Form, date_field
-from wegweiser.funding.forms_county import GermanDecimalField
+from wegweiser.core.forms import Form, GermanDecimalField, date_field
 from wegweiser.volunteers.models import TandemEndReason
 
 

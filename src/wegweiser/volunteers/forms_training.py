@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.forms import Form, date_field
-from wegweiser.funding.forms_county import UPLOAD_HINT, GermanDecimalField
+from wegweiser.core.forms import Form, GermanDecimalField, date_field
+from wegweiser.funding.forms_county import UPLOAD_HINT
 from wegweiser.funding.services import MAX_DOCUMENT_BYTES
 from wegweiser.volunteers.services_training import EVENT_FIELDS
 
