@@ -213,3 +213,42 @@ def test_unknown_object_is_404(client, alice, db):
         client.get(reverse("clients:case_detail", kwargs={"uuid": uuid.uuid4()})).status_code == 404
     )
     assert client.get("/faelle/kein-uuid/").status_code == 404
+
+
+# What belongs to the first volunteer (their tandem, their taken request, their group, their
+# certificates); an open request is for every suitable volunteer, so it is not among them.
+OWN_VOLUNTEER_OBJECTS = {
+    "volunteers:portal_tandem",
+    "volunteers:portal_request_done",
+    "volunteers:portal_group",
+    "volunteers:qualification_certificate_download",
+    "volunteers:training_certificate",
+}
+
+
+def test_another_volunteer_reaches_nothing_of_the_first(
+    client, world, office, volunteer_coordinator
+):
+    """A second volunteer of the same Kreis, active and with checks in order, walks every URL:
+    what belongs to the first volunteer answers 404, and nothing else opens that the volunteer
+    role may not open."""
+    from tests.factories import UserFactory
+    from tests.volunteers.helpers import linked_volunteer
+    from wegweiser.accounts.roles import Role
+
+    users, kwargs, per_name = world
+    other = UserFactory(
+        email="zweite.lotsin@example.org", team=None, organisation=office, role=Role.VOLUNTEER
+    )
+    linked_volunteer(volunteer_coordinator, other, given_name="Vera", family_name="Zweig")
+    client.force_login(other)
+    failures = []
+    for name, pattern in ALL_URLS:
+        if name.startswith("api:"):
+            continue
+        url = _url(name, pattern, kwargs, per_name)
+        expected = 404 if name in OWN_VOLUNTEER_OBJECTS else EXPECTED[name]["volunteer"]
+        status = client.get(url).status_code
+        if status != expected:
+            failures.append(f"{name} {url}: expected {expected}, got {status}")
+    assert not failures, "\n".join(failures)
