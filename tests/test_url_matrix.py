@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -68,13 +69,11 @@ EXPECTED = {
     "healthz": _status(200, anonymous=200),
     "set_language": _status(302, anonymous=302),
 }
-# Apps add their URLs in tests/<app>/url_expectations.py (EXPECTED, and url_kwargs(world)).
+# Apps add their URLs in tests/<app>/url_expectations*.py (EXPECTED, and url_kwargs(world)); every
+# such module is found and merged, so a new part of an app brings its own file.
 APP_EXPECTATIONS = [
-    importlib.import_module(f"tests.{app}.url_expectations")
-    for app in ("directory", "plans", "referrals", "statistics", "funding", "volunteers")
-] + [
-    importlib.import_module(f"tests.volunteers.url_expectations_{part}")
-    for part in ("groups", "training")
+    importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(Path(__file__).parent.glob("*/url_expectations*.py"))
 ]
 for _module in APP_EXPECTATIONS:
     EXPECTED.update(_module.EXPECTED)
