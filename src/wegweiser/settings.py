@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wegweiser.statistics",
     "wegweiser.funding",
     "wegweiser.volunteers",
+    "wegweiser.dataprotection",
     "wegweiser.api",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("kennzahlen/", include("wegweiser.statistics.urls")),
     path("foerderung/", include("wegweiser.funding.urls")),
     path("ehrenamt/", include("wegweiser.volunteers.urls")),
+    path("datenschutz/", include("wegweiser.dataprotection.urls")),
     path("", include("wegweiser.plans.urls")),
     path("", include("wegweiser.referrals.urls")),
     path("", include("wegweiser.core.urls")),

@@ -1,0 +1,25 @@
+"""Who may produce an Auskunft (Art. 15 GDPR) about a person.
+
+- The case's editors (the responsible integration manager, the team lead): they know the person
+  and hand the Auskunft over.
+- The data protection officer of the Kreis, who answers the requests of data subjects; to find
+  the person they enter a case number and the reference of the request, and both are logged.
+- Everyone else: 403; a case of another Kreis: 404.
+"""
+
+from __future__ import annotations
+
+from wegweiser.accounts.roles import Role
+from wegweiser.clients import rules as case_rules
+
+
+def is_dpo(user) -> bool:
+    return bool(
+        user.is_authenticated and user.kreis_id and user.role == Role.DATA_PROTECTION_OFFICER
+    )
+
+
+def may_export(user, case) -> bool:
+    if case.kreis_id != user.kreis_id:
+        return False
+    return is_dpo(user) or case_rules.case_access(user, case) is case_rules.Access.EDIT

@@ -1,0 +1,86 @@
+"""Views of the data protection features. Thin: parse input, call one service, answer."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from wegweiser.clients import rules as case_rules
+from wegweiser.clients.models import Case
+from wegweiser.core.forms import call_service
+from wegweiser.dataprotection import rules, services
+from wegweiser.dataprotection.forms import AuskunftForm, CaseNumberForm
+
+
+def auskunft_find(request):
+    """The data protection officer finds the person by case number."""
+    if not rules.is_dpo(request.user):
+        raise PermissionDenied
+    form = CaseNumberForm(request.GET or None)
+    if form.is_valid():
+        case = (
+            Case.objects.filter(
+                kreis_id=request.user.kreis_id, number=form.cleaned_data["number"].strip()
+            )
+            .only("uuid")
+            .first()
+        )
+        if case is not None:
+            return redirect("dataprotection:auskunft", uuid=case.uuid)
+        form.add_error("number", _no_case())
+    return render(
+        request, "dataprotection/auskunft_find.html", {"form": form, "nav": "dataprotection"}
+    )
+
+
+def _no_case():
+
+    return _("There is no case with this number in your county.")
+
+
+def _case(request, uuid) -> Case:
+    case = (
+        Case.objects.select_related("client", "responsible")
+        .filter(kreis_id=request.user.kreis_id, uuid=uuid)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if not rules.may_export(request.user, case):
+        if case_rules.case_access(request.user, case) is case_rules.Access.NONE:
+            raise Http404
+        raise PermissionDenied
+    return case
+
+
+def auskunft(request, uuid):
+    """Produce the Auskunft about the person of a case (JSON or PDF download)."""
+    case = _case(request, uuid)
+    form = AuskunftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result, ok = call_service(
+            form,
+            services.auskunft_export,
+            actor=request.user,
+            case=case,
+            fmt=form.cleaned_data["fmt"],
+            reference=form.cleaned_data["reference"],
+        )
+        if ok:
+            content, name, mime = result
+            response = HttpResponse(content, content_type=mime)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "dataprotection/auskunft.html",
+        {
+            "case": case,
+            "form": form,
+            "dpo": rules.is_dpo(request.user),
+            "nav": "dataprotection" if rules.is_dpo(request.user) else "cases",
+        },
+    )
