@@ -59,6 +59,33 @@ def key_version(stored: str) -> str:
     return stored.partition(":")[0]
 
 
+def current_key_version() -> str:
+    """The version that encrypts new values: the first entry of WEGWEISER_FIELD_KEYS."""
+    return keyring()[0]
+
+
+def needs_rotation(stored: str | None) -> bool:
+    """Whether a stored value is encrypted with an older key than the newest one."""
+    if not stored:
+        return False
+    return key_version(stored) != current_key_version()
+
+
+def reencrypt(stored: str) -> str:
+    """The same plaintext under the newest key (a current value comes back unchanged).
+
+    Raises ``ImproperlyConfigured`` when the value's key is not listed; the round trip is checked,
+    so a value is never replaced by one that decrypts to anything else.
+    """
+    if not needs_rotation(stored):
+        return stored
+    plaintext = decrypt(stored)
+    fresh = encrypt(plaintext)
+    if decrypt(fresh) != plaintext:  # pragma: no cover - Fernet guarantees the round trip
+        raise ImproperlyConfigured("Neu verschlüsselter Wert stimmt nicht mit dem alten überein.")
+    return fresh
+
+
 class EncryptedTextField(models.TextField):
     """A text field stored encrypted. Empty text is stored as the empty string."""
 
