@@ -4,13 +4,23 @@ search by case number: the data protection officer only."""
 
 from __future__ import annotations
 
-from tests.matrix import by_role, case_edit
+from tests.matrix import by_role, case_edit, status
 
 EXPECTED: dict = {
     "dataprotection:auskunft_find": by_role({"dpo"}),
     "dataprotection:auskunft": {**case_edit(), "dpo": 200},
+    "dataprotection:restriction": {**case_edit(), "dpo": 200},
+    "dataprotection:restriction_lift": status(405),  # POST only
 }
 
 
 def url_kwargs(world: dict) -> dict:
-    return {"dataprotection:auskunft": {"uuid": world["case"].uuid}}
+    uuid = world["case"].uuid
+    return {
+        name: {"uuid": uuid}
+        for name in (
+            "dataprotection:auskunft",
+            "dataprotection:restriction",
+            "dataprotection:restriction_lift",
+        )
+    }

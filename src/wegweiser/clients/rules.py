@@ -6,6 +6,8 @@ selectors use the Q objects for lists, services and views use the predicates for
 - County coordination: county-wide lists without content; opens a file only with a recorded
   reason (``CaseAccessReason``), each opening logged.
 - Every other role (state, administrators, volunteers, ...): no case content at all.
+- Restriction of processing (Art. 18 GDPR): the responsible manager reads the file, nobody
+  changes it, nobody else sees it in a list or opens it.
 A case outside what a user may list answers 404, exactly like a case of another Kreis.
 """
 
@@ -28,8 +30,30 @@ class Access(enum.Enum):
     EDIT = "edit"  # may read and change it
 
 
+def restricted_q(prefix: str = "") -> Q:
+    """Cases whose person's processing is restricted (Art. 18 GDPR, dataprotection app)."""
+    from django.db.models import Exists, OuterRef
+
+    from wegweiser.dataprotection.models import Restriction
+
+    return Q(
+        Exists(
+            Restriction.objects.filter(
+                client_id=OuterRef(f"{prefix}client_id"), lifted_at__isnull=True
+            )
+        )
+    )
+
+
+def is_restricted(case) -> bool:
+    from wegweiser.dataprotection.models import Restriction
+
+    return Restriction.objects.filter(client_id=case.client_id, lifted_at__isnull=True).exists()
+
+
 def casework_q(user, prefix: str = "") -> Q:
-    """Cases whose content the user sees by role (without a recorded reason)."""
+    """Cases whose content the user sees by role (without a recorded reason). A restricted case
+    only for its responsible manager."""
     if not user.is_authenticated or not user.kreis_id:
         return NOTHING
     p = prefix
@@ -43,19 +67,23 @@ def casework_q(user, prefix: str = "") -> Q:
             scope |= Q(**{f"{p}team_id": user.team_id})
     else:
         return NOTHING
-    return Q(**{f"{p}kreis_id": user.kreis_id}) & scope
+    unrestricted = ~restricted_q(p) | Q(**{f"{p}responsible_id": user.pk})
+    return Q(**{f"{p}kreis_id": user.kreis_id}) & scope & unrestricted
 
 
 def listable_q(user, prefix: str = "") -> Q:
     """Cases the user may see in lists (county coordination: the whole Kreis, no content)."""
     if user.is_authenticated and user.kreis_id and user.has_county_overview:
-        return Q(**{f"{prefix}kreis_id": user.kreis_id})
+        return Q(**{f"{prefix}kreis_id": user.kreis_id}) & ~restricted_q(prefix)
     return casework_q(user, prefix)
 
 
 def case_access(user, case) -> Access:
     if not user.is_authenticated or case.kreis_id != user.kreis_id:
         return Access.NONE
+    if is_restricted(case):
+        # Restriction of processing: the responsible manager reads, nobody changes.
+        return Access.CONTENT if case.responsible_id == user.pk else Access.NONE
     if user.role == Role.INTEGRATION_MANAGER:
         if case.responsible_id == user.pk or (
             user.team_id and case.team_id == user.team_id and case.shared_with_team

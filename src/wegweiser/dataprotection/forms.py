@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.forms import Form
+from wegweiser.core.forms import Form, date_field
 
 
 class CaseNumberForm(Form):
@@ -28,4 +28,16 @@ class AuskunftForm(Form):
         choices=[("pdf", _("PDF (readable)")), ("json", _("JSON (machine-readable)"))],
         widget=forms.RadioSelect,
         initial="pdf",
+    )
+
+
+class RestrictionForm(Form):
+    requested_on = date_field(_("requested on"))
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: the person contests the accuracy of their data (Art. 18 (1) a GDPR)."
+        ),
     )

@@ -5,6 +5,8 @@
 - The data protection officer of the Kreis, who answers the requests of data subjects; to find
   the person they enter a case number and the reference of the request, and both are logged.
 - Everyone else: 403; a case of another Kreis: 404.
+
+Restriction of processing (Art. 18): set by the case's editors or the DPO, lifted by the DPO.
 """
 
 from __future__ import annotations
@@ -22,4 +24,23 @@ def is_dpo(user) -> bool:
 def may_export(user, case) -> bool:
     if case.kreis_id != user.kreis_id:
         return False
+    if is_dpo(user):
+        return True
+    access = case_rules.case_access(user, case)
+    # A restricted case is read-only for its responsible manager, who still answers the person.
+    return access is case_rules.Access.EDIT or (
+        access is case_rules.Access.CONTENT and case.responsible_id == user.pk
+    )
+
+
+def may_restrict(user, case) -> bool:
+    """Set a restriction: the case's editors (on the person's request) and the DPO."""
+    if case.kreis_id != user.kreis_id:
+        return False
     return is_dpo(user) or case_rules.case_access(user, case) is case_rules.Access.EDIT
+
+
+def may_lift(user, case) -> bool:
+    """Lift a restriction: the data protection officer only (nobody else may change the file
+    while it stands)."""
+    return case.kreis_id == user.kreis_id and is_dpo(user)

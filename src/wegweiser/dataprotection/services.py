@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.audit.services import audit_case_event
 from wegweiser.dataprotection import auskunft, rules
+from wegweiser.dataprotection.models import Restriction
 
 FORMATS = ("json", "pdf")
 
@@ -42,3 +44,56 @@ def auskunft_export(*, actor, case, fmt: str, reference: str = "") -> tuple[byte
         auskunft.file_name(case.client, "pdf"),
         "application/pdf",
     )
+
+
+@transaction.atomic
+def restriction_set(*, actor, case, reason: str, requested_on) -> Restriction:
+    """Restrict the processing of the person's data (Art. 18 GDPR) on their request."""
+    if case.kreis_id != actor.kreis_id:
+        raise Http404
+    if not rules.may_restrict(actor, case):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    errors = {}
+    if len(reason) < 10:
+        errors["reason"] = _("Please state the reason in at least 10 characters.")
+    if requested_on is None:
+        errors["requested_on"] = _("Please enter the date of the request.")
+    elif requested_on > timezone.localdate():
+        errors["requested_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if Restriction.objects.filter(client_id=case.client_id, lifted_at__isnull=True).exists():
+        raise ValidationError(_("The processing of this person's data is already restricted."))
+    restriction = Restriction(
+        kreis_id=case.kreis_id,
+        client_id=case.client_id,
+        reason=reason,
+        requested_on=requested_on,
+        set_by=actor,
+    )
+    restriction.full_clean()
+    restriction.save()
+    audit_case_event(actor=actor, action="dataprotection.restriction.set", case=case)
+    return restriction
+
+
+@transaction.atomic
+def restriction_lift(*, actor, case) -> Restriction:
+    """Lift the standing restriction of the person of ``case`` (data protection officer)."""
+    if case.kreis_id != actor.kreis_id:
+        raise Http404
+    if not rules.may_lift(actor, case):
+        raise PermissionDenied
+    restriction = (
+        Restriction.objects.select_for_update()
+        .filter(client_id=case.client_id, lifted_at__isnull=True)
+        .first()
+    )
+    if restriction is None:
+        raise ValidationError(_("The processing of this person's data is not restricted."))
+    restriction.lifted_at = timezone.now()
+    restriction.lifted_by = actor
+    restriction.save(update_fields=["lifted_at", "lifted_by", "updated_at"])
+    audit_case_event(actor=actor, action="dataprotection.restriction.lifted", case=case)
+    return restriction

@@ -7,4 +7,6 @@ app_name = "dataprotection"
 urlpatterns = [
     path("auskunft/", views.auskunft_find, name="auskunft_find"),
     path("auskunft/<uuid:uuid>/", views.auskunft, name="auskunft"),
+    path("einschraenkung/<uuid:uuid>/", views.restriction, name="restriction"),
+    path("einschraenkung/<uuid:uuid>/aufheben/", views.restriction_lift, name="restriction_lift"),
 ]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wegweiser.clients import rules as case_rules
 from wegweiser.clients.models import Case
 from wegweiser.core.forms import call_service
 from wegweiser.dataprotection import rules, services
-from wegweiser.dataprotection.forms import AuskunftForm, CaseNumberForm
+from wegweiser.dataprotection.forms import AuskunftForm, CaseNumberForm, RestrictionForm
+from wegweiser.dataprotection.models import Restriction
 
 
 def auskunft_find(request):
@@ -40,7 +44,7 @@ def _no_case():
     return _("There is no case with this number in your county.")
 
 
-def _case(request, uuid) -> Case:
+def _case(request, uuid, allowed=rules.may_export) -> Case:
     case = (
         Case.objects.select_related("client", "responsible")
         .filter(kreis_id=request.user.kreis_id, uuid=uuid)
@@ -48,7 +52,7 @@ def _case(request, uuid) -> Case:
     )
     if case is None:
         raise Http404
-    if not rules.may_export(request.user, case):
+    if not allowed(request.user, case):
         if case_rules.case_access(request.user, case) is case_rules.Access.NONE:
             raise Http404
         raise PermissionDenied
@@ -84,3 +88,49 @@ def auskunft(request, uuid):
             "nav": "dataprotection" if rules.is_dpo(request.user) else "cases",
         },
     )
+
+
+def restriction(request, uuid):
+    """Restrict the processing of the person's data (Art. 18), or see the standing restriction."""
+    case = _case(request, uuid, allowed=_may_see_restriction)
+    standing = (
+        Restriction.objects.filter(client_id=case.client_id, lifted_at__isnull=True)
+        .select_related("set_by")
+        .first()
+    )
+    form = RestrictionForm(request.POST or None, initial={"requested_on": timezone.localdate()})
+    if request.method == "POST" and standing is None and form.is_valid():
+        _result, ok = call_service(
+            form, services.restriction_set, actor=request.user, case=case, **form.cleaned_data
+        )
+        if ok:
+            messages.success(request, _("The processing of the person's data is now restricted."))
+            return redirect("dataprotection:restriction", uuid=case.uuid)
+    return render(
+        request,
+        "dataprotection/restriction.html",
+        {
+            "case": case,
+            "form": form,
+            "standing": standing,
+            "may_set": rules.may_restrict(request.user, case),
+            "may_lift": rules.may_lift(request.user, case),
+            "nav": "dataprotection" if rules.is_dpo(request.user) else "cases",
+        },
+    )
+
+
+def _may_see_restriction(user, case) -> bool:
+    return rules.may_restrict(user, case) or rules.may_export(user, case)
+
+
+@require_POST
+def restriction_lift(request, uuid):
+    case = _case(request, uuid, allowed=rules.may_lift)
+    try:
+        services.restriction_lift(actor=request.user, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The restriction has been lifted."))
+    return redirect("dataprotection:restriction", uuid=case.uuid)

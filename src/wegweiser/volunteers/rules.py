@@ -81,10 +81,12 @@ def own_volunteer(user):
 
 
 def consent_stands_q(case_prefix: str = "case__") -> Q:
-    """Rows whose case's person has a standing consent to passing contact data to volunteers."""
+    """Rows whose case's person has a standing consent to passing contact data to volunteers
+    (and whose processing is not restricted, Art. 18 GDPR)."""
     from django.db.models import Exists, OuterRef
 
     from wegweiser.clients.models import Consent
+    from wegweiser.clients.rules import restricted_q
 
     return Q(
         Exists(
@@ -94,12 +96,13 @@ def consent_stands_q(case_prefix: str = "case__") -> Q:
                 withdrawn_on__isnull=True,
             )
         )
-    )
+    ) & ~restricted_q(case_prefix)
 
 
 def consent_stands(case) -> bool:
     from wegweiser.clients.models import Consent
+    from wegweiser.clients.rules import is_restricted
 
     return Consent.objects.filter(
         client_id=case.client_id, covers_volunteer=True, withdrawn_on__isnull=True
-    ).exists()
+    ).exists() and not is_restricted(case)
