@@ -60,6 +60,8 @@ class CloseReason(models.TextChoices):
     HANDED_OVER = "handed_over", _("handed over to another service")
     DECEASED = "deceased", _("deceased")
     OTHER = "other", _("other")
+    # Set only by the merge of two case files (clients.services_merge), never chosen by hand.
+    MERGED = "merged", _("merged into another case file")
 
 
 class ConsentForm(models.TextChoices):

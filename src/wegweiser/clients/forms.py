@@ -9,6 +9,7 @@ from django_countries import countries
 from wegweiser.accounts.models import User
 from wegweiser.accounts.roles import CASEWORK_ROLES
 from wegweiser.clients import choices
+from wegweiser.clients.forms_duplicates import not_a_duplicate_field
 from wegweiser.clients.languages import LANGUAGES
 from wegweiser.clients.models import Client
 from wegweiser.clients.services import CLIENT_FIELDS
@@ -94,6 +95,9 @@ class ClientCreateForm(ClientForm):
         ),
     )
 
+    # Asked only when likely duplicates were found (clients.views_duplicates).
+    not_a_duplicate = not_a_duplicate_field()
+
     field_order = ["given_names", "family_name", "opened_on", "open_case"]
 
 
@@ -127,7 +131,9 @@ class CaseCloseForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     closed_on = date_field(_("closed on"))
     close_reason = forms.ChoiceField(
-        label=_("reason for closing"), choices=choices.CloseReason.choices, widget=forms.RadioSelect
+        label=_("reason for closing"),
+        choices=[c for c in choices.CloseReason.choices if c[0] != choices.CloseReason.MERGED],
+        widget=forms.RadioSelect,
     )
 
 

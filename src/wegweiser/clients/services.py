@@ -361,7 +361,7 @@ def case_close(
                 % {"date": fresh.last_session_on.strftime("%d.%m.%Y")}
             }
         )
-    if close_reason not in choices.CloseReason.values:
+    if close_reason not in choices.CloseReason.values or close_reason == choices.CloseReason.MERGED:
         raise ValidationError({"close_reason": _("Please choose a reason for closing.")})
     fresh.closed_on = closed_on
     fresh.close_reason = close_reason

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wegweiser.clients import views
+from wegweiser.clients import views, views_duplicates
 
 app_name = "clients"
 
@@ -18,4 +18,10 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path(
+        "faelle/<uuid:uuid>/zusammenfuehren/",
+        views_duplicates.case_merge,
+        name="case_merge",
+    ),
+    path("dubletten/", views_duplicates.duplicate_report, name="duplicate_report"),
 ]

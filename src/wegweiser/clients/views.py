@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.audit.selectors import case_timeline_entries
-from wegweiser.clients import rules, selectors, services
+from wegweiser.clients import rules, selectors, services, views_duplicates
 from wegweiser.clients.forms import (
     AccessReasonForm,
     CaseCloseForm,
@@ -71,7 +71,10 @@ def client_create(request):
         del form.fields["household_label"]
     else:
         del form.fields["open_case"]
+    duplicates = []
     if request.method == "POST" and form.is_valid():
+        duplicates = views_duplicates.intake_duplicates(user, form)
+    if request.method == "POST" and form.is_valid() and not duplicates:
         open_case = household is None or form.cleaned_data["open_case"]
         client, ok = call_service(
             form,
@@ -84,6 +87,7 @@ def client_create(request):
             **form.service_fields(),
         )
         if ok:
+            views_duplicates.intake_confirmed(user, form, client)
             if not open_case:
                 messages.success(request, _("The household member has been added."))
                 case = selectors.household_case(user, household)
@@ -91,10 +95,18 @@ def client_create(request):
                 messages.success(request, _("The case file has been created."))
                 case = client.cases.get(closed_on__isnull=True)
             return redirect("clients:case_detail", uuid=case.uuid)
+    if not duplicates:
+        form.fields.pop("not_a_duplicate", None)
     return render(
         request,
         "clients/client_form.html",
-        {"form": form, "household": household, "nav": "new", "creating": True},
+        {
+            "form": form,
+            "household": household,
+            "nav": "new",
+            "creating": True,
+            "duplicates": duplicates,
+        },
     )
 
 
@@ -129,6 +141,7 @@ def case_detail(request, uuid):
         "sessions": sessions_of_case(case)[:20],
         "nav": "cases",
         "period_warning": _period_warning(case),
+        "restricted": access is rules.Access.CONTENT and rules.is_restricted(case),
     }
     return render(request, "clients/case_detail.html", context)
 

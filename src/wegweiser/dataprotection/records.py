@@ -68,8 +68,9 @@ def _models():
         yield model
 
 
-def collect_ids(client) -> dict[type[models.Model], set[int]]:
-    """Primary keys of every row that belongs to the person, per model."""
+def collect_ids(client, *, outward=OUTWARD) -> dict[type[models.Model], set[int]]:
+    """Primary keys of every row that belongs to the person, per model. ``outward`` names the
+    links followed from a found row to the row it points at."""
     from wegweiser.clients.models import Client
 
     found: dict[type[models.Model], set[int]] = {Client: {client.pk}}
@@ -79,7 +80,7 @@ def collect_ids(client) -> dict[type[models.Model], set[int]]:
         for f in model._meta.concrete_fields
         if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one)
     ]
-    outward = {(label, name) for label, name in OUTWARD}
+    outward = set(outward)
     changed = True
     while changed:
         changed = False

@@ -302,7 +302,8 @@ def _bit(bit: int):
 def _cases(result, unit: Unit, period: Period, group) -> None:
     from wegweiser.clients.models import Case as CaseModel
 
-    cases = CaseModel.objects.filter(_scope_q(_CASE_FIELD, unit))
+    # A case file merged into another (a duplicate) is no case of its own.
+    cases = CaseModel.objects.filter(_scope_q(_CASE_FIELD, unit)).exclude(close_reason="merged")
     gf = _group_field(_CASE_FIELD, group)
     three_years_before = _years_before(period.end, 3)
     open_at_end = Q(opened_on__lte=period.end) & (
