@@ -11,6 +11,8 @@ EXPECTED: dict = {
     "dataprotection:auskunft": {**case_edit(), "dpo": 200},
     "dataprotection:restriction": {**case_edit(), "dpo": 200},
     "dataprotection:restriction_lift": status(405),  # POST only
+    "dataprotection:retention": by_role({"county_admin", "dpo"}),
+    "dataprotection:retention_decide": status(405),  # POST only, with a fresh password
 }
 
 

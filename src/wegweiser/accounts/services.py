@@ -116,12 +116,12 @@ def user_update(
     if before_role != role:
         data["previous_role"] = before_role
         # A new role starts with fresh sessions: old ones carried the old rights.
-        _end_sessions(user)
+        end_sessions(user)
     audit_record(actor=actor, action="accounts.user.updated", obj=user, data=data)
     return user
 
 
-def _end_sessions(user: User) -> int:
+def end_sessions(user: User) -> int:
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
@@ -136,7 +136,7 @@ def user_deactivate(*, actor, user: User) -> User:
         raise ValidationError(_("You cannot deactivate yourself."))
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ended = _end_sessions(user)
+    ended = end_sessions(user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(
         actor=actor, action="accounts.user.deactivated", obj=user, data={"sessions_ended": ended}

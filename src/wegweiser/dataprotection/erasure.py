@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from wegweiser.audit.models import AuditEntry
 from wegweiser.audit.services import audit_record
@@ -160,6 +161,59 @@ def erase_person(*, actor, client, reason: str) -> ErasureReport:
         action="dataprotection.person.erased",
         obj=client,
         client=client,
+        data={"reason": reason, "rows": sum(report.rows.values())},
+    )
+    return report
+
+
+@transaction.atomic
+def erase_volunteer(*, actor, volunteer, reason: str) -> ErasureReport:
+    """Anonymise a volunteer who left: the profile, the checks' and training's free text, the
+    uploaded certificates, the notes of their logged hours, their user account. What they did
+    (tandems, hours, training attended) stays as counts."""
+    from wegweiser.accounts.models import User
+    from wegweiser.funding.models import Document
+    from wegweiser.volunteers.models import Activity, Qualification, Volunteer
+
+    report = ErasureReport()
+    changes = _changes(Volunteer, "volunteers.Volunteer")
+    changes.update(given_name=ERASED, family_name=ERASED)
+    Volunteer.objects.filter(pk=volunteer.pk).update(**changes)
+    volunteer.municipalities.clear()
+    report.rows["volunteers.Volunteer"] = 1
+    certificates = list(
+        Qualification.objects.filter(volunteer=volunteer, certificate__isnull=False).values_list(
+            "certificate_id", flat=True
+        )
+    )
+    Document.objects.filter(pk__in=certificates).update(name=ERASED, content=b"", size=0, sha256="")
+    report.rows["funding.Document"] = len(certificates)
+    report.rows["volunteers.Activity"] = Activity.objects.filter(volunteer=volunteer).update(
+        note=""
+    )
+    if volunteer.user_id:
+        from allauth.account.models import EmailAddress
+
+        from wegweiser.accounts.models import ApiToken
+        from wegweiser.accounts.services import end_sessions
+
+        user = User.objects.get(pk=volunteer.user_id)
+        User.objects.filter(pk=user.pk).update(
+            first_name=ERASED,
+            last_name="",
+            email=f"geloescht-{volunteer.uuid}@invalid.example",
+            is_active=False,
+        )
+        EmailAddress.objects.filter(user_id=user.pk).delete()
+        ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        end_sessions(user)
+        report.rows["accounts.User"] = 1
+    audit_record(
+        actor=actor,
+        action="dataprotection.volunteer.erased",
+        obj=volunteer,
         data={"reason": reason, "rows": sum(report.rows.values())},
     )
     return report

@@ -41,3 +41,33 @@ class RestrictionForm(Form):
             "For example: the person contests the accuracy of their data (Art. 18 (1) a GDPR)."
         ),
     )
+
+
+class RetentionRulesForm(Form):
+    """The county's retention periods in months, one field per rule."""
+
+    def __init__(self, *args, months: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        from wegweiser.dataprotection.models import RetentionKind
+
+        for kind in RetentionKind:
+            self.fields[kind.value] = forms.IntegerField(
+                label=kind.label, min_value=1, max_value=240, initial=months[kind.value]
+            )
+            self.fields[kind.value].help_text = _("months")
+
+
+class DecideForm(Form):
+    proposals = forms.ModelMultipleChoiceField(
+        queryset=None, to_field_name="uuid", widget=forms.MultipleHiddenInput
+    )
+    keep_reason = forms.CharField(
+        label=_("reason for keeping"),
+        required=False,
+        max_length=1000,
+        help_text=_("Only when keeping, for example a legal hold or a pending procedure."),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = queryset

@@ -44,3 +44,14 @@ def may_lift(user, case) -> bool:
     """Lift a restriction: the data protection officer only (nobody else may change the file
     while it stands)."""
     return case.kreis_id == user.kreis_id and is_dpo(user)
+
+
+def may_manage_retention(user) -> bool:
+    """Retention rules and the erasure proposals: the county administrator and the DPO."""
+    from wegweiser.accounts.roles import Role
+
+    return bool(
+        user.is_authenticated
+        and user.kreis_id
+        and user.role in (Role.COUNTY_ADMIN, Role.DATA_PROTECTION_OFFICER)
+    )

@@ -8,9 +8,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wegweiser.audit.services import audit_case_event
-from wegweiser.dataprotection import auskunft, rules
-from wegweiser.dataprotection.models import Restriction
+from wegweiser.audit.services import audit_case_event, audit_record
+from wegweiser.dataprotection import auskunft, erasure, retention, rules
+from wegweiser.dataprotection.models import (
+    ErasureProposal,
+    ProposalStatus,
+    Restriction,
+    RetentionKind,
+    RetentionRule,
+)
 
 FORMATS = ("json", "pdf")
 
@@ -97,3 +103,72 @@ def restriction_lift(*, actor, case) -> Restriction:
     restriction.save(update_fields=["lifted_at", "lifted_by", "updated_at"])
     audit_case_event(actor=actor, action="dataprotection.restriction.lifted", case=case)
     return restriction
+
+
+@transaction.atomic
+def retention_rule_set(*, actor, kind: str, months: int | None) -> RetentionRule:
+    """Set how many months the county keeps data after its purpose ended."""
+    if not rules.may_manage_retention(actor):
+        raise PermissionDenied
+    if kind not in RetentionKind.values:
+        raise ValidationError({"kind": _("Please choose a rule.")})
+    if months is None or not 1 <= months <= 240:
+        raise ValidationError({"months": _("Please enter between 1 and 240 months.")})
+    rule, _created = RetentionRule.objects.update_or_create(
+        kreis_id=actor.kreis_id, kind=kind, defaults={"months": months, "changed_by": actor}
+    )
+    audit_record(
+        actor=actor,
+        action="dataprotection.retention.rule_set",
+        obj=rule,
+        data={"kind": kind, "months": months},
+    )
+    return rule
+
+
+@transaction.atomic
+def proposal_decide(
+    *, actor, proposal: ErasureProposal, erase: bool, keep_reason: str = ""
+) -> ErasureProposal:
+    """Confirm the erasure of a proposal (the person or volunteer is anonymised now) or keep the
+    data with a reason (for example a legal hold). A kept proposal can be erased later."""
+    if proposal.kreis_id != actor.kreis_id:
+        raise Http404
+    if not rules.may_manage_retention(actor):
+        raise PermissionDenied
+    fresh = ErasureProposal.objects.select_for_update().get(pk=proposal.pk)
+    if fresh.status == ProposalStatus.ERASED:
+        raise ValidationError(_("This has already been erased."))
+    keep_reason = (keep_reason or "").strip()
+    if not erase and len(keep_reason) < 10:
+        raise ValidationError(
+            {"keep_reason": _("Please state why the data is kept (at least 10 characters).")}
+        )
+    if erase:
+        if fresh.client_id:
+            erasure.erase_person(actor=actor, client=fresh.client, reason=f"retention.{fresh.kind}")
+        else:
+            erasure.erase_volunteer(
+                actor=actor, volunteer=fresh.volunteer, reason=f"retention.{fresh.kind}"
+            )
+    fresh.status = ProposalStatus.ERASED if erase else ProposalStatus.KEPT
+    fresh.keep_reason = "" if erase else keep_reason
+    fresh.decided_by = actor
+    fresh.decided_at = timezone.now()
+    fresh.full_clean()
+    fresh.save()
+    audit_record(
+        actor=actor,
+        action="dataprotection.retention.decided",
+        obj=fresh,
+        data={"kind": fresh.kind, "status": fresh.status},
+    )
+    return fresh
+
+
+def retention_scan_all(today=None) -> dict[str, int]:
+    """The nightly job: new proposals in every county (``manage.py daily``)."""
+    from wegweiser.organisations.models import Kreis
+
+    today = today or timezone.localdate()
+    return {kreis.ags: retention.scan(kreis.pk, today) for kreis in Kreis.objects.order_by("ags")}

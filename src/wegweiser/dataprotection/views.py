@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -13,9 +14,16 @@ from django.views.decorators.http import require_POST
 from wegweiser.clients import rules as case_rules
 from wegweiser.clients.models import Case
 from wegweiser.core.forms import call_service
-from wegweiser.dataprotection import rules, services
-from wegweiser.dataprotection.forms import AuskunftForm, CaseNumberForm, RestrictionForm
-from wegweiser.dataprotection.models import Restriction
+from wegweiser.dataprotection import retention as retention_rules
+from wegweiser.dataprotection import rules, selectors, services
+from wegweiser.dataprotection.forms import (
+    AuskunftForm,
+    CaseNumberForm,
+    DecideForm,
+    RestrictionForm,
+    RetentionRulesForm,
+)
+from wegweiser.dataprotection.models import ErasureProposal, ProposalStatus, Restriction
 
 
 def auskunft_find(request):
@@ -134,3 +142,72 @@ def restriction_lift(request, uuid):
     else:
         messages.success(request, _("The restriction has been lifted."))
     return redirect("dataprotection:restriction", uuid=case.uuid)
+
+
+def _retention_manager(request):
+    if not rules.may_manage_retention(request.user):
+        raise PermissionDenied
+
+
+def retention(request):
+    """Erasure proposals of the county (found by the nightly job) and its retention rules."""
+    _retention_manager(request)
+    kreis_id = request.user.kreis_id
+    months = retention_rules.months_by_kind(kreis_id)
+    form = RetentionRulesForm(request.POST or None, months=months)
+    if request.method == "POST" and form.is_valid():
+        for kind, value in form.cleaned_data.items():
+            if value != months[kind]:
+                _result, ok = call_service(
+                    form, services.retention_rule_set, actor=request.user, kind=kind, months=value
+                )
+                if not ok:
+                    break
+        else:
+            messages.success(request, _("The retention periods have been saved."))
+            return redirect("dataprotection:retention")
+    return render(
+        request,
+        "dataprotection/retention.html",
+        {
+            "form": form,
+            "pending": selectors.proposals(kreis_id=kreis_id, status=ProposalStatus.PENDING),
+            "kept": selectors.proposals(kreis_id=kreis_id, status=ProposalStatus.KEPT),
+            "nav": "dataprotection",
+        },
+    )
+
+
+@require_POST
+@reauthentication_required
+def retention_decide(request):
+    """Erase (or keep) the chosen proposals; erasing is irreversible, so it needs a fresh
+    password."""
+    _retention_manager(request)
+    queryset = ErasureProposal.objects.filter(kreis_id=request.user.kreis_id).exclude(
+        status=ProposalStatus.ERASED
+    )
+    form = DecideForm(request.POST, queryset=queryset)
+    erase = request.POST.get("action") == "erase"
+    if not form.is_valid():
+        messages.error(request, _("Please choose at least one entry."))
+        return redirect("dataprotection:retention")
+    done = 0
+    for proposal in form.cleaned_data["proposals"]:
+        try:
+            services.proposal_decide(
+                actor=request.user,
+                proposal=proposal,
+                erase=erase,
+                keep_reason=form.cleaned_data["keep_reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            break
+        done += 1
+    if done:
+        messages.success(
+            request,
+            (_("Erased: %(n)s.") if erase else _("Kept: %(n)s.")) % {"n": done},
+        )
+    return redirect("dataprotection:retention")

@@ -1,16 +1,20 @@
 """The daily jobs in one command, for one timer (see docs/betrieb.md): course offers past their
-answer date, expired login sessions."""
+answer date, expired login sessions, retention periods (erasure proposals to confirm)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
 from wegweiser.accounts.services import sessions_prune
+from wegweiser.dataprotection.services import retention_scan_all
 from wegweiser.directory.services import process_all_course_offers
 
 
 class Command(BaseCommand):
-    help = "Tägliche Aufgaben: abgelaufene Platzangebote in Kursen, abgelaufene Anmeldesitzungen."
+    help = (
+        "Tägliche Aufgaben: abgelaufene Platzangebote in Kursen, abgelaufene Anmeldesitzungen, "
+        "Aufbewahrungsfristen (Löschvorschläge)."
+    )
 
     def handle(self, *args, **options):
         run = process_all_course_offers()
@@ -21,4 +25,9 @@ class Command(BaseCommand):
         sessions, records = sessions_prune()
         self.stdout.write(
             f"Abgelaufene Sitzungen gelöscht: {sessions}; Anmeldeeinträge ohne Sitzung: {records}."
+        )
+        proposals = retention_scan_all()
+        self.stdout.write(
+            f"Aufbewahrungsfristen geprüft in {len(proposals)} Kreisen; neue Löschvorschläge: "
+            f"{sum(proposals.values())} (Bestätigung unter /datenschutz/loeschung/)."
         )
