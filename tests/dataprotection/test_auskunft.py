@@ -137,3 +137,20 @@ def test_dpo_finds_the_person_by_case_number(client, dpo, family):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["Cache-Control"] == "no-store"
+
+
+def test_rectification_keeps_the_history(alice, family):
+    from wegweiser.clients.services import client_update
+    from wegweiser.dataprotection.models import PersonRevision
+
+    amina, _karim, case = family
+    client_update(actor=alice, client=amina, version=amina.version, phone="0151 1234567")
+    revision = PersonRevision.objects.get(client=amina)
+    assert revision.previous == {"phone": "0176 5550123"}
+    assert revision.changed_by == alice
+    content, _name, _mime = auskunft_export(actor=alice, case=case, fmt="json")
+    document = json.loads(content)
+    assert document["data"]["dataprotection.PersonRevision"][0]["previous"] == {
+        "phone": "0176 5550123"
+    }
+    assert document["data"]["clients.Client"][0]["phone"] == "0151 1234567"

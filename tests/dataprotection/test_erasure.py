@@ -13,7 +13,7 @@ from tests.factories import make_client, make_session
 from tests.volunteers.helpers import linked_volunteer
 from wegweiser.audit.models import AuditEntry
 from wegweiser.clients.models import Client
-from wegweiser.clients.services import case_viewed, consent_record
+from wegweiser.clients.services import case_viewed, client_update, consent_record
 from wegweiser.dataprotection.erasure import erase_person
 from wegweiser.plans.services import goal_add, plan_agree
 from wegweiser.referrals.services import authority_contact_create, referral_create
@@ -31,6 +31,7 @@ SECRETS = [
     "ياسمين",
     "1987-03-09",
     "0176 4455667",
+    "0160 9988776",  # an earlier phone number, kept by the rectification history
     "yasmin.r@example.org",
     "Wiesenweg 12",
     "Albträume seit der Überfahrt",
@@ -60,12 +61,15 @@ def person(alice, volunteer_coordinator, volunteer):
         given_names_latin="Yasmin",
         family_name_latin="Al-Rashid",
         birth_date=dt.date(1987, 3, 9),
-        phone="0176 4455667",
+        phone="0176 1000000",
         email="yasmin.r@example.org",
         gender="female",
         arrival_date=dt.date(2023, 8, 17),
         new_household_label="Jasmin Alraschid",
     )
+    # A rectification: the earlier phone number stays in the history until the erasure.
+    client = client_update(actor=alice, client=client, version=client.version, phone="0160 9988776")
+    client = client_update(actor=alice, client=client, version=client.version, phone="0176 4455667")
     household = client.household
     household.street = "Wiesenweg 12"
     household.save(update_fields=["street"])

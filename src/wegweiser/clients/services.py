@@ -218,6 +218,10 @@ def client_update(*, actor, client: Client, version: int | None, **fields) -> Cl
         fresh.save()
         if "arrival_date" in changed:
             outcomes.refresh_client(fresh)
+        # Rectification keeps the history (Art. 16 GDPR): the values this change replaced.
+        from wegweiser.dataprotection.services import person_revision_record
+
+        person_revision_record(actor=actor, client=fresh, previous=before, changed=changed)
         audit_record(
             actor=actor,
             action="clients.client.updated",

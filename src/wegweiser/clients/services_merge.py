@@ -54,6 +54,8 @@ CLIENT_RELATIONS = {
     # A standing restriction (Art. 18 GDPR) leaves no edit right, so no merge; lifted ones stay
     # with the person record as their history.
     "dataprotection.restriction.client": "stays",
+    # The rectification history of each person stays with that person's record.
+    "dataprotection.personrevision.client": "stays",
 }
 # Person data the target lacks and the source has are taken over (nothing is overwritten).
 FILLED_FIELDS = (

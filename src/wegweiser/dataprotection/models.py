@@ -127,3 +127,20 @@ class ErasureProposal(KreisOwnedModel):
                 name="erasure_proposal_once_per_volunteer",
             ),
         ]
+
+
+class PersonRevision(KreisOwnedModel):
+    """The values a change of personal data replaced (rectification, Art. 16 GDPR): the history
+    is kept, shown in the Auskunft, and erased with the person."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    previous = models.JSONField(_("previous values"), default=dict)
+
+    class Meta:
+        verbose_name = _("earlier version of the personal data")
+        verbose_name_plural = _("earlier versions of the personal data")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kreis", "client"])]

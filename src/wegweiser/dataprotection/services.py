@@ -12,6 +12,7 @@ from wegweiser.audit.services import audit_case_event, audit_record
 from wegweiser.dataprotection import auskunft, erasure, retention, rules
 from wegweiser.dataprotection.models import (
     ErasureProposal,
+    PersonRevision,
     ProposalStatus,
     Restriction,
     RetentionKind,
@@ -172,3 +173,23 @@ def retention_scan_all(today=None) -> dict[str, int]:
 
     today = today or timezone.localdate()
     return {kreis.ags: retention.scan(kreis.pk, today) for kreis in Kreis.objects.order_by("ags")}
+
+
+def person_revision_record(*, actor, client, previous: dict, changed: list[str]) -> PersonRevision:
+    """Keep the values a change of personal data replaced (called by ``client_update`` inside
+    its transaction, after its rights check)."""
+    from wegweiser.dataprotection.records import jsonable
+
+    revision = PersonRevision(
+        kreis_id=client.kreis_id,
+        client=client,
+        changed_by=actor,
+        previous={
+            name: jsonable(getattr(previous[name], "pk", previous[name]))
+            if not isinstance(previous[name], list)
+            else [str(getattr(v, "code", v)) for v in previous[name]]
+            for name in changed
+        },
+    )
+    revision.save()
+    return revision
