@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "wegweiser.core.middleware.LoginRequiredMiddleware",
     "wegweiser.core.middleware.IdleTimeoutMiddleware",
     "wegweiser.core.middleware.MfaEnforcementMiddleware",
+    "wegweiser.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "wegweiser.urls"

@@ -121,7 +121,7 @@ def test_who_may_produce_it(alice, bob, dora, coordinator, dpo, charlie, family)
     assert b"%PDF" in content[:8]
 
 
-def test_dpo_finds_the_person_by_case_number(client, dpo, family):
+def test_dpo_finds_the_person_by_case_number(client, dpo, family, password):
     _amina, _karim, case = family
     client.force_login(dpo)
     response = client.get(reverse("dataprotection:auskunft_find"), {"number": case.number})
@@ -133,6 +133,10 @@ def test_dpo_finds_the_person_by_case_number(client, dpo, family):
     assert "Es gibt keinen Fall mit dieser Nummer" in missing.content.decode() or (
         "There is no case with this number" in missing.content.decode()
     )
+    # The download needs a fresh password.
+    first = client.post(response["Location"], {"fmt": "json", "reference": "DS-2026-017"})
+    assert first.status_code == 302 and "reauthenticate" in first["Location"]
+    client.post(reverse("account_reauthenticate"), {"password": password})
     download = client.post(response["Location"], {"fmt": "json", "reference": "DS-2026-017"})
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")

@@ -123,3 +123,18 @@ def test_dpo_pages(client, alice, dpo, case):
     lift = client.post(reverse("dataprotection:restriction_lift", kwargs={"uuid": case.uuid}))
     assert lift.status_code == 302
     assert case_rules.case_access(alice, case) is case_rules.Access.EDIT
+
+
+def test_nobody_changes_the_person_through_the_api_either(alice, case):
+    from wegweiser.clients.services import client_update
+
+    _restrict(alice, case)
+    person = case.client
+    with pytest.raises(PermissionDenied):
+        client_update(actor=alice, client=person, version=person.version, phone="0151 000")
+
+
+def test_pages_with_personal_data_are_not_cached(client, alice, case):
+    client.force_login(alice)
+    page = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid}))
+    assert page["Cache-Control"] == "no-store, private"

@@ -159,3 +159,16 @@ def test_pages(client, alice, county_admin, kreis, password):
     )
     assert rules.status_code == 302
     assert retention.months_by_kind(kreis.pk)["case_closed"] == 48
+
+
+def test_confirming_checks_again(alice, dpo, kreis):
+    """A new case file since the nightly run: the proposal is no longer due."""
+    from wegweiser.clients.services import case_open
+
+    person = _closed(alice, "Alt", dt.date(2023, 6, 30))
+    retention.scan(kreis.pk, TODAY)
+    proposal = ErasureProposal.objects.get(client=person)
+    case_open(actor=alice, client=person, opened_on=TODAY)
+    with pytest.raises(ValidationError):
+        proposal_decide(actor=dpo, proposal=proposal, erase=True)
+    assert Client.objects.get(pk=person.pk).given_names == "Alt"

@@ -46,9 +46,14 @@ def restricted_q(prefix: str = "") -> Q:
 
 
 def is_restricted(case) -> bool:
+    return client_restricted(case.client_id)
+
+
+def client_restricted(client_id: int) -> bool:
+    """Whether the processing of this person's data is restricted (Art. 18 GDPR)."""
     from wegweiser.dataprotection.models import Restriction
 
-    return Restriction.objects.filter(client_id=case.client_id, lifted_at__isnull=True).exists()
+    return Restriction.objects.filter(client_id=client_id, lifted_at__isnull=True).exists()
 
 
 def casework_q(user, prefix: str = "") -> Q:

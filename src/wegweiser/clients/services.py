@@ -203,7 +203,8 @@ def client_update(*, actor, client: Client, version: int | None, **fields) -> Cl
 
     if not client_queryset(actor).filter(pk=client.pk).exists():
         raise Http404
-    if not actor.does_casework:
+    if not actor.does_casework or rules.client_restricted(client.pk):
+        # Restricted processing (Art. 18): nobody changes the person's data, by page or API.
         raise PermissionDenied
     _check_same_kreis(actor, fields.get("municipality"))
     fresh = lock_for_update(client, expected_version=version)

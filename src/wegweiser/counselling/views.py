@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.clients import rules, selectors
+from wegweiser.clients.services import case_viewed
 from wegweiser.core.forms import call_service
 from wegweiser.counselling import services
 from wegweiser.counselling.forms import SessionForm
@@ -48,6 +49,9 @@ def session_update(request, uuid):
     case = session.case
     if rules.case_access(request.user, case) is not rules.Access.EDIT:
         raise PermissionDenied
+    if request.method == "GET":
+        # The form shows the confidential note: a read of the case file, logged like any other.
+        case_viewed(actor=request.user, case=case, part="session")
     initial = {name: getattr(session, name) for name in (*services.SESSION_FIELDS, "version")}
     initial["members_present"] = list(session.members_present.all())
     form = SessionForm(request.POST or None, case=case, initial=initial)

@@ -45,8 +45,9 @@ class Due:
     volunteer_id: int | None = None
 
 
-def due(kreis_id: int, today: dt.date) -> list[Due]:
-    """Everything of the county whose retention period has passed on ``today``."""
+def due(kreis_id: int, today: dt.date, *, recheck: int | None = None) -> list[Due]:
+    """Everything of the county whose retention period has passed on ``today`` and that has no
+    proposal yet (``recheck``: the id of a proposal to check again, as if it had none)."""
     from wegweiser.clients.models import Case, Client, Consent
     from wegweiser.clients.rules import restricted_q
     from wegweiser.counselling.models import CounsellingSession
@@ -54,7 +55,7 @@ def due(kreis_id: int, today: dt.date) -> list[Due]:
 
     months = months_by_kind(kreis_id)
     result: list[Due] = []
-    erased_or_decided = ErasureProposal.objects.filter(kreis_id=kreis_id)
+    erased_or_decided = ErasureProposal.objects.filter(kreis_id=kreis_id).exclude(pk=recheck)
     restricted_cases = Case.objects.filter(kreis_id=kreis_id).filter(restricted_q())
     restricted_clients = set(restricted_cases.values_list("client_id", flat=True))
     decided_clients = set(
@@ -157,3 +158,14 @@ def scan(kreis_id: int, today: dt.date) -> int:
     for proposal in proposals:
         proposal.save()
     return len(proposals)
+
+
+def still_due(proposal: ErasureProposal, today: dt.date) -> bool:
+    """Whether a proposal is still due when it is confirmed: a new case file, a session, a
+    consent, a restriction or a volunteer's return since the nightly run make it not."""
+    return any(
+        d.kind == proposal.kind
+        and d.client_id == proposal.client_id
+        and d.volunteer_id == proposal.volunteer_id
+        for d in due(proposal.kreis_id, today, recheck=proposal.pk)
+    )

@@ -146,6 +146,13 @@ def proposal_decide(
             {"keep_reason": _("Please state why the data is kept (at least 10 characters).")}
         )
     if erase:
+        if not retention.still_due(fresh, timezone.localdate()):
+            raise ValidationError(
+                _(
+                    "This is no longer due for erasure (a new case file, session, consent or "
+                    "restriction since the proposal). Please keep it or wait for the next run."
+                )
+            )
         if fresh.client_id:
             erasure.erase_person(actor=actor, client=fresh.client, reason=f"retention.{fresh.kind}")
         else:

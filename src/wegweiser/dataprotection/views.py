@@ -67,6 +67,7 @@ def _case(request, uuid, allowed=rules.may_export) -> Case:
     return case
 
 
+@reauthentication_required(allow_get=True)
 def auskunft(request, uuid):
     """Produce the Auskunft about the person of a case (JSON or PDF download)."""
     case = _case(request, uuid)
