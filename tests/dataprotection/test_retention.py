@@ -172,3 +172,33 @@ def test_confirming_checks_again(alice, dpo, kreis):
     with pytest.raises(ValidationError):
         proposal_decide(actor=dpo, proposal=proposal, erase=True)
     assert Client.objects.get(pk=person.pk).given_names == "Alt"
+
+
+def test_erasure_on_request(client, alice, dpo, kreis, password):
+    from wegweiser.dataprotection.services import erasure_request_record
+
+    person = make_client(alice, given_names="Antrag", opened_on=dt.date(2026, 1, 5))
+    case = person.cases.get()
+    with pytest.raises(ValidationError):
+        erasure_request_record(actor=dpo, case=case)  # the case file is still open
+    with pytest.raises(PermissionDenied):
+        erasure_request_record(actor=alice, case=case)
+    case_close(
+        actor=alice, case=case, version=case.version, closed_on=TODAY, close_reason="client_wish"
+    )
+    client.force_login(dpo)
+    response = client.post(reverse("dataprotection:erasure_request", kwargs={"uuid": case.uuid}))
+    assert response.status_code == 302
+    proposal = ErasureProposal.objects.get(client=person)
+    assert proposal.kind == "request" and proposal.status == ProposalStatus.PENDING
+    proposal_decide(actor=dpo, proposal=proposal, erase=True)
+    assert Client.objects.get(pk=person.pk).given_names == ERASED
+
+
+def test_failed_logins_are_logged(client, alice):
+    from wegweiser.audit.models import AuditEntry
+
+    client.post(reverse("account_login"), {"login": alice.email, "password": "falsch"})
+    client.post(reverse("account_login"), {"login": "niemand@example.org", "password": "x"})
+    entries = AuditEntry.objects.filter(action="accounts.user.login_failed")
+    assert list(entries.values_list("object_uuid", flat=True)) == [alice.uuid]

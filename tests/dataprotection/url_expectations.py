@@ -13,6 +13,7 @@ EXPECTED: dict = {
     "dataprotection:restriction_lift": status(405),  # POST only
     "dataprotection:retention": by_role({"county_admin", "dpo"}),
     "dataprotection:retention_decide": status(405),  # POST only, with a fresh password
+    "dataprotection:erasure_request": status(405),  # POST only
 }
 
 
@@ -24,5 +25,6 @@ def url_kwargs(world: dict) -> dict:
             "dataprotection:auskunft",
             "dataprotection:restriction",
             "dataprotection:restriction_lift",
+            "dataprotection:erasure_request",
         )
     }

@@ -3,7 +3,7 @@ and log logins and failed logins in the audit log."""
 
 from allauth.account.signals import password_changed
 from allauth.mfa.signals import authenticator_added, authenticator_removed
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from wegweiser.accounts.models import LoginSession
@@ -48,3 +48,15 @@ def log_authenticator_removed(sender, request, user, authenticator, **kwargs):
         obj=user,
         data={"type": authenticator.type},
     )
+
+
+@receiver(user_login_failed)
+def log_failed_login(sender, credentials, request=None, **kwargs):
+    """A failed login for an existing account is logged on that account (an unknown address is
+    not stored: it may be a mistyped password)."""
+    from wegweiser.accounts.models import User
+
+    email = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+    user = User.objects.filter(email__iexact=email.strip()).first() if email else None
+    if user is not None:
+        audit_record(actor=None, action="accounts.user.login_failed", obj=user, kreis=user.kreis)

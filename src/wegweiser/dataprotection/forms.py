@@ -51,6 +51,8 @@ class RetentionRulesForm(Form):
         from wegweiser.dataprotection.models import RetentionKind
 
         for kind in RetentionKind:
+            if kind == RetentionKind.REQUEST:
+                continue  # no period: erased when confirmed
             self.fields[kind.value] = forms.IntegerField(
                 label=kind.label, min_value=1, max_value=240, initial=months[kind.value]
             )

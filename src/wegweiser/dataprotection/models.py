@@ -45,6 +45,7 @@ class RetentionKind(models.TextChoices):
     CASE_CLOSED = "case_closed", _("case files closed")
     VOLUNTEER_LEFT = "volunteer_left", _("volunteer left the network")
     UNCONFIRMED_INTAKE = "unconfirmed_intake", _("intake never confirmed")
+    REQUEST = "request", _("erasure requested by the person (Art. 17 GDPR)")
 
 
 # Months after which data is proposed for erasure, unless the county sets its own rule.

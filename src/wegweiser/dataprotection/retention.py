@@ -162,7 +162,15 @@ def scan(kreis_id: int, today: dt.date) -> int:
 
 def still_due(proposal: ErasureProposal, today: dt.date) -> bool:
     """Whether a proposal is still due when it is confirmed: a new case file, a session, a
-    consent, a restriction or a volunteer's return since the nightly run make it not."""
+    consent, a restriction or a volunteer's return since the nightly run make it not. A request
+    of the person stands unless their processing was restricted or a case file was opened."""
+    if proposal.kind == RetentionKind.REQUEST:
+        from wegweiser.clients.models import Case
+        from wegweiser.clients.rules import client_restricted
+
+        return not client_restricted(proposal.client_id) and not (
+            Case.objects.filter(client_id=proposal.client_id, closed_on__isnull=True).exists()
+        )
     return any(
         d.kind == proposal.kind
         and d.client_id == proposal.client_id

@@ -111,7 +111,7 @@ def retention_rule_set(*, actor, kind: str, months: int | None) -> RetentionRule
     """Set how many months the county keeps data after its purpose ended."""
     if not rules.may_manage_retention(actor):
         raise PermissionDenied
-    if kind not in RetentionKind.values:
+    if kind not in RetentionKind.values or kind == RetentionKind.REQUEST:
         raise ValidationError({"kind": _("Please choose a rule.")})
     if months is None or not 1 <= months <= 240:
         raise ValidationError({"months": _("Please enter between 1 and 240 months.")})
@@ -200,3 +200,38 @@ def person_revision_record(*, actor, client, previous: dict, changed: list[str])
     )
     revision.save()
     return revision
+
+
+@transaction.atomic
+def erasure_request_record(*, actor, case) -> ErasureProposal:
+    """The person asks for erasure (Art. 17 GDPR): the data protection officer records it as a
+    proposal, which the county administration or the DPO confirms like any other. The person's
+    case files must be closed first, and a restriction must be lifted."""
+    from wegweiser.clients.models import Case
+    from wegweiser.clients.rules import client_restricted
+
+    if case.kreis_id != actor.kreis_id:
+        raise Http404
+    if not rules.is_dpo(actor):
+        raise PermissionDenied
+    if Case.objects.filter(client_id=case.client_id, closed_on__isnull=True).exists():
+        raise ValidationError(
+            _("Please have the case file closed first (reason: at the client's wish).")
+        )
+    if client_restricted(case.client_id):
+        raise ValidationError(_("The processing is restricted; please lift the restriction first."))
+    proposal = ErasureProposal.objects.select_for_update().filter(client_id=case.client_id).first()
+    if proposal is not None and proposal.status == ProposalStatus.ERASED:
+        raise ValidationError(_("This has already been erased."))
+    if proposal is None:
+        proposal = ErasureProposal(kreis_id=case.kreis_id, client_id=case.client_id)
+    proposal.kind = RetentionKind.REQUEST
+    proposal.status = ProposalStatus.PENDING
+    proposal.due_since = timezone.localdate()
+    proposal.keep_reason = ""
+    proposal.decided_by = None
+    proposal.decided_at = None
+    proposal.full_clean()
+    proposal.save()
+    audit_case_event(actor=actor, action="dataprotection.erasure.requested", case=case)
+    return proposal

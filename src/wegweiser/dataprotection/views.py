@@ -212,3 +212,19 @@ def retention_decide(request):
             (_("Erased: %(n)s.") if erase else _("Kept: %(n)s.")) % {"n": done},
         )
     return redirect("dataprotection:retention")
+
+
+@require_POST
+def erasure_request(request, uuid):
+    """The data protection officer records the person's request for erasure (Art. 17)."""
+    case = _case(request, uuid, allowed=rules.may_lift)
+    try:
+        services.erasure_request_record(actor=request.user, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("dataprotection:restriction", uuid=case.uuid)
+    messages.success(
+        request,
+        _("The request for erasure is recorded; confirm it under “Retention and erasure”."),
+    )
+    return redirect("dataprotection:retention")

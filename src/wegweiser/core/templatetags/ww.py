@@ -57,6 +57,8 @@ _ACTION_LABELS = {
     "dataprotection.auskunft.exported": gettext_noop("Auskunft (Art. 15 GDPR) exported"),
     "dataprotection.restriction.set": gettext_noop("Processing restricted (Art. 18 GDPR)"),
     "dataprotection.restriction.lifted": gettext_noop("Restriction of processing lifted"),
+    "accounts.user.login_failed": gettext_noop("Failed login"),
+    "dataprotection.erasure.requested": gettext_noop("Erasure requested (Art. 17 GDPR)"),
     "dataprotection.person.erased": gettext_noop("Person erased (anonymised)"),
     "dataprotection.volunteer.erased": gettext_noop("Volunteer erased (anonymised)"),
     "dataprotection.retention.rule_set": gettext_noop("Retention period changed"),
