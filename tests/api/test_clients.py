@@ -425,3 +425,17 @@ def test_update_validation_is_422(alice_api, client_amina):
     assert list(response.json()["errors"]) == ["municipality"]
     client_amina.refresh_from_db()
     assert client_amina.version == 1
+
+
+def test_every_person_of_a_list_page_is_logged(alice_api, alice, case):
+    from wegweiser.audit.models import AuditEntry
+
+    other = make_client(alice, given_names="Karim", family_name="Muster")
+    response = alice_api.get("/clients")
+    assert response.status_code == 200
+    logged = set(
+        AuditEntry.objects.filter(action="clients.case.viewed", data__part="api_list").values_list(
+            "client_uuid", flat=True
+        )
+    )
+    assert logged == {case.client.uuid, other.uuid}

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from wegweiser.api import queries
-from wegweiser.api.pagination import PageNumber
+from wegweiser.api.pagination import LoggedPersonPage, PageNumber
 from wegweiser.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -38,10 +38,10 @@ WRITE = WRITE_ERRORS
     summary="Personen auflisten",
     operation_id="clients_list",
 )
-@paginate(PageNumber)
+@paginate(LoggedPersonPage)
 def clients_list(request, filters: Query[ClientSearch]):
     """Die Personen, deren Daten Sie sehen dürfen (50 je Seite), optional gefiltert durch die
-    Suche."""
+    Suche. Jede ausgegebene Person wird im Protokoll festgehalten."""
     return queries.clients(request.auth, query=filters.q)
 
 

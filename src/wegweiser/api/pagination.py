@@ -26,3 +26,21 @@ class PageNumber(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict[str, Any]:
         offset = (pagination.page - 1) * PAGE_SIZE
         return {"items": queryset[offset : offset + PAGE_SIZE], "count": queryset.count()}
+
+
+class LoggedPersonPage(PageNumber):
+    """A page of persons: every person on the page counts as a read of their case file and is
+    logged (the list shows names, dates of birth and contact data)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params) -> dict[str, Any]:
+        from wegweiser.api.queries import shown_case
+        from wegweiser.audit.services import audit_case_views
+
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(page["items"])
+        audit_case_views(
+            actor=request.auth,
+            cases_and_clients=[(shown_case(person), person) for person in items],
+            part="api_list",
+        )
+        return {**page, "items": items}

@@ -44,3 +44,29 @@ def audit_case_event(*, actor, action: str, case, obj=None, data: dict | None = 
     return audit_record(
         actor=actor, action=action, obj=obj or case, client=case.client, case=case, data=data
     )
+
+
+def audit_case_views(*, actor, cases_and_clients, part: str) -> int:
+    """One "case viewed" entry per (case, person) in one insert: a list page that shows many
+    persons (the API's person list) logs each of them without a query per person. A person
+    without a visible case is logged as "person viewed"."""
+    entries = []
+    ip = current_ip()
+    for case, client in cases_and_clients:
+        obj = case if case is not None else client
+        entries.append(
+            AuditEntry(
+                actor=actor if actor is not None and actor.pk else None,
+                actor_label=getattr(actor, "email", "") or "",
+                action="clients.case.viewed" if case is not None else "clients.client.viewed",
+                object_type=obj._meta.label_lower,
+                object_uuid=obj.uuid,
+                kreis_id=obj.kreis_id,
+                client_uuid=client.uuid,
+                case_uuid=case.uuid if case is not None else None,
+                ip=ip,
+                data={"part": part},
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)
