@@ -166,6 +166,8 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP keys and recovery-code seeds are stored encrypted (accounts/mfa_adapter.py).
+MFA_ADAPTER = "wegweiser.accounts.mfa_adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "Wegweiser"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_PASSKEY_LOGIN_ENABLED = False

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.factories import make_session
+from tests.factories import UserFactory, make_session
 from wegweiser.audit.models import AuditEntry
 from wegweiser.counselling.models import CounsellingSession
 
@@ -132,3 +132,27 @@ def test_refuses_and_changes_nothing_when_the_old_key_was_removed_too_early(sett
     # With the old key back behind the new one, the rotation goes through.
     settings.WEGWEISER_FIELD_KEYS = [NEW, OLD]
     assert "3 neu verschlüsselt" in rotate()
+
+
+def test_second_factor_secrets_are_encrypted_and_rotated(settings, alice):
+    """TOTP keys are stored encrypted (never the base32 secret in the clear), still work, and
+    move to the new key with the notes; a secret stored before encryption is encrypted too."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    settings.WEGWEISER_FIELD_KEYS = [OLD]
+    secret = generate_totp_secret()
+    TOTP.activate(alice, secret)
+    stored = Authenticator.objects.get(user=alice, type="totp").data["secret"]
+    assert stored.startswith("1:") and secret not in stored
+    assert decrypt(stored) == secret
+    # A second factor set up before encryption: plain base32 in the database.
+    plain_user = UserFactory(email="frueher@example.org")
+    Authenticator.objects.create(user=plain_user, type="totp", data={"secret": secret})
+    settings.WEGWEISER_FIELD_KEYS = [NEW, OLD]
+    output = rotate()
+    assert "Zweite Faktoren (TOTP, Wiederherstellungscodes): 2 neu verschlüsselt" in output
+    for authenticator in Authenticator.objects.filter(type="totp"):
+        assert authenticator.data["secret"].startswith("2:")
+        assert decrypt(authenticator.data["secret"]) == secret

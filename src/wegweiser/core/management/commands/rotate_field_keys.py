@@ -22,7 +22,14 @@ from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Cast, Left, StrIndex
 
 from wegweiser.audit.services import audit_record
-from wegweiser.core.crypto import EncryptedTextField, keyring, reencrypt
+from wegweiser.core.crypto import (
+    EncryptedTextField,
+    encrypt,
+    key_version,
+    keyring,
+    needs_rotation,
+    reencrypt,
+)
 
 DEFAULT_BATCH_SIZE = 500
 # Rows per UPDATE statement: keeps the number of query parameters below every database's limit.
@@ -111,6 +118,13 @@ class Command(BaseCommand):
             self._survey(model, model_field, newest) for model, model_field in encrypted_fields()
         ]
         self._refuse_unknown(reports, known=set(ring), newest=newest)
+        unknown = second_factor_versions() - set(ring)
+        if unknown:
+            raise CommandError(
+                "Schlüsselwechsel abgebrochen, nichts wurde geändert: zweite Faktoren sind mit "
+                f"Schlüssel(n) {', '.join(sorted(unknown))} verschlüsselt, die in "
+                "WEGWEISER_FIELD_KEYS fehlen. Bitte den alten Schlüssel wieder eintragen."
+            )
 
         out = self.stdout
         if dry_run:
@@ -125,6 +139,7 @@ class Command(BaseCommand):
         for (model, model_field), report in zip(encrypted_fields(), reports, strict=True):
             if report.stale:
                 report.rotated = self._rotate(model, model_field, newest, batch_size)
+        second_factors = rotate_second_factors()
         seconds = time.monotonic() - started
         audit_record(
             actor=None,
@@ -140,6 +155,7 @@ class Command(BaseCommand):
                     }
                     for r in reports
                 },
+                "second_factors": second_factors,
             },
         )
         out.write(f"Schlüsselwechsel auf Version {newest}:")
@@ -148,6 +164,9 @@ class Command(BaseCommand):
                 f"  {report.label}: {report.rotated} neu verschlüsselt, "
                 f"{report.current} bereits aktuell"
             )
+        out.write(
+            f"  Zweite Faktoren (TOTP, Wiederherstellungscodes): {second_factors} neu verschlüsselt"
+        )
         if not reports:
             out.write("  Keine verschlüsselten Felder gefunden.")
         out.write(f"Dauer: {seconds:.1f} s. Im Protokoll vermerkt (core.keys.rotated).")
@@ -238,3 +257,49 @@ class Command(BaseCommand):
                         **{column: new_values}
                     )
                 rotated += len(fresh)
+
+
+SECRET_KEYS = ("secret", "seed")
+
+
+def rotate_second_factors() -> int:
+    """Encrypt the secrets of the second factors (allauth ``Authenticator.data``) with the newest
+    key, including values stored before they were encrypted at all; returns how many changed."""
+    from allauth.mfa.models import Authenticator
+
+    from wegweiser.accounts.mfa_adapter import is_encrypted
+
+    changed = 0
+    with transaction.atomic():
+        for authenticator in Authenticator.objects.select_for_update().order_by("pk"):
+            data = dict(authenticator.data or {})
+            touched = False
+            for key in SECRET_KEYS:
+                value = data.get(key)
+                if not isinstance(value, str) or not value:
+                    continue
+                if not is_encrypted(value):
+                    data[key] = encrypt(value)
+                    touched = True
+                elif needs_rotation(value):
+                    data[key] = reencrypt(value)
+                    touched = True
+            if touched:
+                Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+                changed += 1
+    return changed
+
+
+def second_factor_versions() -> set[str]:
+    """Key versions of the encrypted second-factor secrets (before anything is changed)."""
+    from allauth.mfa.models import Authenticator
+
+    from wegweiser.accounts.mfa_adapter import is_encrypted
+
+    versions = set()
+    for data in Authenticator.objects.values_list("data", flat=True):
+        for key in SECRET_KEYS:
+            value = (data or {}).get(key)
+            if isinstance(value, str) and is_encrypted(value):
+                versions.add(key_version(value))
+    return versions
