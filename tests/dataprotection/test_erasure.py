@@ -177,3 +177,12 @@ def test_others_are_untouched(alice, person):
     erased = Client.objects.get(pk=person.pk)
     assert erased.gender == "female" and erased.birth_year == 1987
     assert erased.arrival_date == dt.date(2023, 8, 1)
+
+
+def test_the_last_member_erased_takes_the_household_along(alice):
+    first = make_client(alice, given_names="Rana", new_household_label="Familie Darwisch")
+    second = make_client(alice, given_names="Sami", household=first.household)
+    erase_person(actor=alice, client=first, reason="retention.case_closed")
+    assert "Familie Darwisch" in _dump()  # Sami still lives there
+    erase_person(actor=alice, client=second, reason="retention.case_closed")
+    assert "Familie Darwisch" not in _dump()

@@ -107,9 +107,13 @@ def _household_alone(client) -> bool:
 
     if client.household_id is None:
         return False
-    return (
-        not Client.objects.filter(household_id=client.household_id).exclude(pk=client.pk).exists()
+    # Members erased before count as gone: the last one to be erased takes the household along.
+    others = (
+        Client.objects.filter(household_id=client.household_id)
+        .exclude(pk=client.pk)
+        .exclude(given_names=ERASED, family_name=ERASED)
     )
+    return not others.exists()
 
 
 def _redact_audit(client, case_uuids) -> int:
