@@ -26,11 +26,22 @@ def _mask(fields: Iterable[str]) -> int:
     return mask
 
 
+SESSION_COLUMNS = (
+    "pk",
+    "held_on",
+    "counsellor_id",
+    "duration_minutes",
+    "interpreter_used",
+    "channel",
+    "fields_of_action",
+)
+
+
 def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
     """Rebuild the rows of ``case`` for ``months`` (first days), or for all its months. Reads
     only the columns it counts (never the encrypted notes): a few queries per call."""
     from wegweiser.clients.models import Client
-    from wegweiser.counselling.models import CounsellingSession, SessionAttendance
+    from wegweiser.counselling.models import CounsellingSession
 
     months = None if months is None else sorted({month_of(m) for m in months})
     old = ContactMonth.objects.filter(case_id=case.pk)
@@ -40,25 +51,33 @@ def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
             return
         old = old.filter(month__in=months)
         sessions = sessions.filter(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
-    rows_of_sessions = list(
-        sessions.values_list(
-            "pk",
-            "held_on",
-            "counsellor_id",
-            "duration_minutes",
-            "interpreter_used",
-            "channel",
-            "fields_of_action",
-        )
-    )
+    rows_of_sessions = list(sessions.values_list(*SESSION_COLUMNS))
+    members = _members([row[0] for row in rows_of_sessions])
+    household_id = Client.objects.filter(pk=case.client_id).values_list("household_id", flat=True)[
+        0
+    ]
+    rows = _rows_for(case, household_id, rows_of_sessions, members, months)
+    with transaction.atomic():
+        old.delete()
+        ContactMonth.objects.bulk_create(rows)
+
+
+def _members(session_ids) -> dict[int, list[tuple[int, int | None]]]:
+    """The persons present at each session (household members besides the case's person)."""
+    from wegweiser.counselling.models import SessionAttendance
+
     members = defaultdict(list)
-    if rows_of_sessions:
+    if session_ids:
         for session_id, client_id, household_id in SessionAttendance.objects.filter(
-            session_id__in=[row[0] for row in rows_of_sessions]
+            session_id__in=session_ids
         ).values_list("session_id", "client_id", "client__household_id"):
             members[session_id].append((client_id, household_id))
+    return members
+
+
+def _rows_for(case, household_id, rows_of_sessions, members, months=None) -> list[ContactMonth]:
+    """The rollup rows of one case from its sessions (pure: no queries)."""
     client_id = case.client_id
-    household_id = Client.objects.filter(pk=client_id).values_list("household_id", flat=True)[0]
     rows: dict[tuple, ContactMonth] = {}
     for pk, held_on, counsellor_id, minutes, interpreter, channel, fields in rows_of_sessions:
         month = month_of(held_on)
@@ -85,9 +104,7 @@ def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
                     case, month, counsellor_id, member_id, member_household, False
                 )
             mrow.fields_mask |= mask
-    with transaction.atomic():
-        old.delete()
-        ContactMonth.objects.bulk_create(rows.values())
+    return list(rows.values())
 
 
 def _row(case, month, counsellor_id, client_id, household_id, is_case_client: bool) -> ContactMonth:
@@ -108,12 +125,16 @@ def _next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def rebuild(kreis=None) -> int:
-    """Rebuild every row (of one county, or all): after an import or a repair. Returns the number
-    of cases refreshed."""
-    from wegweiser.clients.models import Case
+REBUILD_CHUNK = 2000
 
-    cases = Case.objects.all()
+
+def rebuild(kreis=None) -> int:
+    """Rebuild every row (of one county, or all): after an import or a repair. Cases are read in
+    chunks, with a few queries per chunk (not per case). Returns the number of cases refreshed."""
+    from wegweiser.clients.models import Case
+    from wegweiser.counselling.models import CounsellingSession
+
+    cases = Case.objects.select_related("client").order_by("pk")
     if kreis is not None:
         cases = cases.filter(kreis=kreis)
     count = 0
@@ -122,7 +143,27 @@ def rebuild(kreis=None) -> int:
         if kreis is not None:
             stale = stale.filter(kreis=kreis)
         stale.delete()
-        for case in cases.iterator(chunk_size=500):
-            refresh_case_months(case)
-            count += 1
+        chunk: list = []
+        for case in cases.iterator(chunk_size=REBUILD_CHUNK):
+            chunk.append(case)
+            if len(chunk) == REBUILD_CHUNK:
+                _rebuild_chunk(chunk, CounsellingSession)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            _rebuild_chunk(chunk, CounsellingSession)
+            count += len(chunk)
     return count
+
+
+def _rebuild_chunk(cases, session_model) -> None:
+    by_case = defaultdict(list)
+    for row in session_model.objects.filter(case_id__in=[c.pk for c in cases]).values_list(
+        "case_id", *SESSION_COLUMNS
+    ):
+        by_case[row[0]].append(row[1:])
+    members = _members([row[0] for rows in by_case.values() for row in rows])
+    new_rows = []
+    for case in cases:
+        new_rows += _rows_for(case, case.client.household_id, by_case.get(case.pk, []), members)
+    ContactMonth.objects.bulk_create(new_rows, batch_size=5000)
