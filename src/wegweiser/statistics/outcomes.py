@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -46,49 +47,84 @@ def quarter_end(start: dt.date) -> dt.date:
 # --- the rollup -------------------------------------------------------------------------------
 
 
-def refresh_client(client) -> None:
-    """Recompute the outcome row of one person (after a goal or the arrival date changed)."""
+def _reached(client_ids) -> dict[int, list[tuple[str, dt.date]]]:
+    """The goals in work, language and housing reached, per person (one query)."""
     from wegweiser.plans.models import Goal, GoalStatus
 
+    reached = defaultdict(list)
+    for client_id, field, reached_on in Goal.objects.filter(
+        plan__case__client_id__in=client_ids,
+        status=GoalStatus.REACHED,
+        field_of_action__in=OUTCOME_FIELDS,
+        reached_on__isnull=False,
+    ).values_list("plan__case__client_id", "field_of_action", "reached_on"):
+        reached[client_id].append((field, reached_on))
+    return reached
+
+
+def _outcome_values(client, reached: list[tuple[str, dt.date]]) -> dict:
+    """The outcome row of a person with an arrival date (pure: no queries)."""
+    months: dict[str, int | None] = dict.fromkeys(OUTCOME_FIELDS)
+    for field, reached_on in reached:
+        value = months_until(client.arrival_date, reached_on)
+        if months[field] is None or value < months[field]:
+            months[field] = value
+    return {
+        "kreis_id": client.kreis_id,
+        "arrival_quarter": quarter_start(client.arrival_date),
+        **{f"{field}_months": months[field] for field in OUTCOME_FIELDS},
+    }
+
+
+def refresh_client(client) -> None:
+    """Recompute the outcome row of one person (after a goal or the arrival date changed)."""
     with transaction.atomic():
         if client.arrival_date is None:
             ArrivalOutcome.objects.filter(client_id=client.pk).delete()
             return
-        months: dict[str, int | None] = dict.fromkeys(OUTCOME_FIELDS)
-        reached = Goal.objects.filter(
-            plan__case__client_id=client.pk,
-            status=GoalStatus.REACHED,
-            field_of_action__in=OUTCOME_FIELDS,
-            reached_on__isnull=False,
-        ).values_list("field_of_action", "reached_on")
-        for field, reached_on in reached:
-            value = months_until(client.arrival_date, reached_on)
-            if months[field] is None or value < months[field]:
-                months[field] = value
         ArrivalOutcome.objects.update_or_create(
             client_id=client.pk,
-            defaults={
-                "kreis_id": client.kreis_id,
-                "arrival_quarter": quarter_start(client.arrival_date),
-                **{f"{field}_months": months[field] for field in OUTCOME_FIELDS},
-            },
+            defaults=_outcome_values(client, _reached([client.pk]).get(client.pk, [])),
         )
 
 
+REBUILD_CHUNK = 5000
+
+
 def rebuild(kreis=None) -> int:
+    """Rebuild every outcome row (of one county, or all), a few queries per chunk of persons."""
     from wegweiser.clients.models import Client
 
-    clients = Client.objects.all()
+    clients = Client.objects.filter(arrival_date__isnull=False).order_by("pk")
     stale = ArrivalOutcome.objects.all()
     if kreis is not None:
         clients, stale = clients.filter(kreis=kreis), stale.filter(kreis=kreis)
+    count = 0
     with transaction.atomic():
         stale.delete()
-        count = 0
-        for client in clients.filter(arrival_date__isnull=False).iterator(chunk_size=1000):
-            refresh_client(client)
-            count += 1
+        chunk: list = []
+        for client in clients.only("pk", "kreis_id", "arrival_date").iterator(
+            chunk_size=REBUILD_CHUNK
+        ):
+            chunk.append(client)
+            if len(chunk) == REBUILD_CHUNK:
+                count += _rebuild_chunk(chunk)
+                chunk = []
+        if chunk:
+            count += _rebuild_chunk(chunk)
     return count
+
+
+def _rebuild_chunk(clients) -> int:
+    reached = _reached([c.pk for c in clients])
+    ArrivalOutcome.objects.bulk_create(
+        [
+            ArrivalOutcome(client_id=c.pk, **_outcome_values(c, reached.get(c.pk, [])))
+            for c in clients
+        ],
+        batch_size=5000,
+    )
+    return len(clients)
 
 
 # --- cohorts ----------------------------------------------------------------------------------
