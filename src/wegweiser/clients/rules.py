@@ -106,5 +106,18 @@ def case_access(user, case) -> Access:
     return Access.NONE
 
 
+def require_case_edit(user, case) -> None:
+    """Raise unless the user may change the case: 404 when they may not see it, 403 when they
+    may see but not change it. The one check services of every app use for a case."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    access = case_access(user, case)
+    if access is Access.NONE:
+        raise Http404
+    if access is not Access.EDIT:
+        raise PermissionDenied
+
+
 def can_create_cases(user) -> bool:
     return user.is_authenticated and bool(user.kreis_id) and user.does_casework

@@ -58,12 +58,7 @@ def _require_casework(actor) -> None:
         raise PermissionDenied
 
 
-def _require_edit(actor, case: Case) -> None:
-    access = rules.case_access(actor, case)
-    if access is rules.Access.NONE:
-        raise Http404
-    if access is not rules.Access.EDIT:
-        raise PermissionDenied
+_require_edit = rules.require_case_edit
 
 
 def _prepare_client(client: Client) -> None:

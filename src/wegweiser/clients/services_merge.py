@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wegweiser.audit.services import audit_case_event
-from wegweiser.clients import choices
+from wegweiser.clients import choices, rules
 from wegweiser.clients.models import Case, Client, Consent
-from wegweiser.clients.services import _require_edit
 from wegweiser.core.services import lock_for_update
 
 # "<app>.<model>.<field>" of every relation to Case / Client and how the merge treats it.
@@ -90,8 +89,8 @@ def _is_merged(case: Case) -> bool:
 def _check(actor, source: Case, target: Case) -> None:
     if source.kreis_id != target.kreis_id or source.kreis_id != actor.kreis_id:
         raise Http404
-    _require_edit(actor, source)
-    _require_edit(actor, target)
+    rules.require_case_edit(actor, source)
+    rules.require_case_edit(actor, target)
     if source.pk == target.pk:
         raise ValidationError(_("A case file cannot be merged with itself."))
     if _is_merged(source) or _is_merged(target):

@@ -293,7 +293,7 @@ def export_recorded(*, actor, kind: str, count: int) -> None:
 
 
 def _require_case_edit(actor, case) -> None:
-    from wegweiser.clients.services import _require_edit as require_case_edit
+    from wegweiser.clients.rules import require_case_edit
 
     require_case_edit(actor, case)
 

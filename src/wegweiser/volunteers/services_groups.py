@@ -297,11 +297,7 @@ def group_link_family(*, actor, group: MentoringGroup, version: int | None, case
         if rules.can_read(actor):
             raise Http404
         raise PermissionDenied
-    access = case_rules.case_access(actor, case)
-    if access is case_rules.Access.NONE:
-        raise Http404
-    if access is not case_rules.Access.EDIT:
-        raise PermissionDenied
+    case_rules.require_case_edit(actor, case)
     fresh = lock_for_update(group, expected_version=version)
     _refuse_ended(fresh)
     if fresh.status != MentoringGroupStatus.FORMING:

@@ -54,14 +54,6 @@ MAX_HOURS = Decimal("24")
 LOG_BACK_DAYS = 92
 
 
-def _require_case_edit(actor, case) -> None:
-    access = case_rules.case_access(actor, case)
-    if access is case_rules.Access.NONE:
-        raise Http404
-    if access is not case_rules.Access.EDIT:
-        raise PermissionDenied
-
-
 def _require_consent(case, field: str | None = None) -> None:
     if not rules.consent_stands(case):
         message = _(
@@ -88,7 +80,7 @@ def tandem_create(
     shared_note: str = "",
 ) -> Tandem:
     """Link a volunteer to the person of the case (a Patenschaft)."""
-    _require_case_edit(actor, case)
+    case_rules.require_case_edit(actor, case)
     if not case.is_open:
         raise ValidationError(_("The case is closed."))
     if volunteer.kreis_id != case.kreis_id:
@@ -139,7 +131,7 @@ def tandem_create(
 @transaction.atomic
 def tandem_update(*, actor, tandem: Tandem, version: int | None, **fields) -> Tandem:
     """Change what the volunteer sees of the person (sharing and the note)."""
-    _require_case_edit(actor, tandem.case)
+    case_rules.require_case_edit(actor, tandem.case)
     unknown = set(fields) - set(SHARING_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -360,7 +352,7 @@ def support_request_create(
     time_until: dt.time | None = None,
 ) -> SupportRequest:
     """Post a request for support for the person of the case (the case's manager)."""
-    _require_case_edit(actor, case)
+    case_rules.require_case_edit(actor, case)
     if not case.is_open:
         raise ValidationError(_("The case is closed."))
     _require_consent(case)
@@ -427,7 +419,7 @@ def _release(actor, request: SupportRequest) -> None:
 @transaction.atomic
 def support_request_cancel(*, actor, request: SupportRequest, reason: str = "") -> SupportRequest:
     """Withdraw a request that is no longer needed (the case's manager)."""
-    _require_case_edit(actor, request.case)
+    case_rules.require_case_edit(actor, request.case)
     fresh = SupportRequest.objects.select_for_update().get(pk=request.pk)
     if fresh.status not in (SupportRequestStatus.OPEN, SupportRequestStatus.TAKEN):
         raise ValidationError(_("The request is already closed."))
