@@ -23,20 +23,33 @@ def audit_record(
         kreis = getattr(obj, "kreis", None)
     if kreis is None and actor is not None:
         kreis = getattr(actor, "kreis", None)
-    entry = AuditEntry(
+    entry = _entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        kreis_id=getattr(kreis, "pk", None),
+        client=client,
+        case=case,
+        ip=current_ip(),
+        data=data,
+    )
+    entry.save()
+    return entry
+
+
+def _entry(*, actor, action, obj, kreis_id, client, case, ip, data) -> AuditEntry:
+    return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=getattr(actor, "email", "") or "",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_uuid=getattr(obj, "uuid", None) if obj is not None else None,
-        kreis=kreis,
+        kreis_id=kreis_id,
         client_uuid=getattr(client, "uuid", None),
         case_uuid=getattr(case, "uuid", None),
-        ip=current_ip(),
+        ip=ip,
         data=data or {},
     )
-    entry.save()
-    return entry
 
 
 def audit_case_event(*, actor, action: str, case, obj=None, data: dict | None = None) -> AuditEntry:
@@ -50,23 +63,19 @@ def audit_case_views(*, actor, cases_and_clients, part: str) -> int:
     """One "case viewed" entry per (case, person) in one insert: a list page that shows many
     persons (the API's person list) logs each of them without a query per person. A person
     without a visible case is logged as "person viewed"."""
-    entries = []
     ip = current_ip()
-    for case, client in cases_and_clients:
-        obj = case if case is not None else client
-        entries.append(
-            AuditEntry(
-                actor=actor if actor is not None and actor.pk else None,
-                actor_label=getattr(actor, "email", "") or "",
-                action="clients.case.viewed" if case is not None else "clients.client.viewed",
-                object_type=obj._meta.label_lower,
-                object_uuid=obj.uuid,
-                kreis_id=obj.kreis_id,
-                client_uuid=client.uuid,
-                case_uuid=case.uuid if case is not None else None,
-                ip=ip,
-                data={"part": part},
-            )
+    entries = [
+        _entry(
+            actor=actor,
+            action="clients.case.viewed" if case is not None else "clients.client.viewed",
+            obj=case if case is not None else client,
+            kreis_id=client.kreis_id,
+            client=client,
+            case=case,
+            ip=ip,
+            data={"part": part},
         )
+        for case, client in cases_and_clients
+    ]
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
