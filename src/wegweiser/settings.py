@@ -128,6 +128,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL planner cost of a random page read, set on every new connection (core.apps).
+WEGWEISER_DB_RANDOM_PAGE_COST = env("WEGWEISER_DB_RANDOM_PAGE_COST", default="1.1")
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -144,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = ["wegweiser.accounts.backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:desk"
 LOGOUT_REDIRECT_URL = "account_login"
@@ -175,7 +177,9 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 # Idle timeout: the session ends after this many minutes without a request (per Kreis adjustable).
 WEGWEISER_IDLE_TIMEOUT_MINUTES = env_int("WEGWEISER_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = WEGWEISER_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle-timeout middleware pushes the expiry on at most once a minute; writing the session on
+# every request would double the database work of a page.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

