@@ -94,6 +94,50 @@ def test_idle_timeout_defaults_to_30_minutes(client, alice):
     assert remaining <= dt.timedelta(minutes=15)
 
 
+def test_busy_session_is_written_once_a_minute_and_still_ends_when_idle(client, alice):
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    client.get(reverse("core:desk"))
+    first_expiry = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("core:desk"))
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in ctx)
+    # a minute later the next request pushes the expiry on
+    session = client.session
+    session["ww_idle"] = [int(time.time()) - 61, 30]
+    session.save()
+    Session.objects.update(expire_date=first_expiry)
+    client.get(reverse("core:desk"))
+    assert Session.objects.get().expire_date > first_expiry
+    # and a session whose expiry passed is over
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(reverse("core:desk")).status_code == 302
+
+
+def test_removed_second_factor_is_noticed_within_a_minute(client, alice):
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    alice.kreis.mfa_required = True
+    alice.kreis.save()
+    TOTP.activate(alice, generate_totp_secret())
+    client.force_login(alice)
+    assert client.get(reverse("core:desk")).status_code == 200
+    Authenticator.objects.filter(user=alice).delete()
+    session = client.session
+    session["ww_mfa"] = int(time.time()) - 61
+    session.save()
+    response = client.get(reverse("core:desk"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
 def test_deactivation_ends_all_sessions_at_once(county_admin, bob):
     first, second = HttpClient(), HttpClient()
     for http in (first, second):
