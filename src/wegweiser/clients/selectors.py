@@ -47,6 +47,10 @@ def cases_in_order(ids) -> list[Case]:
     return mark_consent(found[pk] for pk in ids if pk in found)
 
 
+def _first_50(cases: QuerySet[Case]) -> list[Case]:
+    return cases_in_order(cases.values_list("pk", flat=True)[:50])
+
+
 def mark_consent(cases) -> list[Case]:
     """Set ``has_consent`` on the cases of one page (one query for the page: as an annotation
     the planner checks the consents of every candidate row, not only of the 50 shown)."""
@@ -165,9 +169,9 @@ def active_consent(client: Client, consents=None) -> Consent | None:
 
 @dataclass
 class Desk:
-    caseload: QuerySet[Case]
-    ending_soon: QuerySet[Case]
-    without_session: QuerySet[Case]
+    caseload: list[Case]
+    ending_soon: list[Case]
+    without_session: list[Case]
     ending_count: int
     quiet_count: int
     caseload_count: int
@@ -197,9 +201,9 @@ def desk(*, user, today: dt.date | None = None) -> Desk | None:
         | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
     ).order_by("last_session_on", "pk")
     return Desk(
-        caseload=mine.order_by("client__family_name_latin", "pk"),
-        ending_soon=ending,
-        without_session=quiet,
+        caseload=_first_50(mine.order_by("client__family_name_latin", "pk")),
+        ending_soon=_first_50(ending),
+        without_session=_first_50(quiet),
         ending_count=ending.count(),
         quiet_count=quiet.count(),
         caseload_count=mine.count(),
