@@ -93,7 +93,11 @@ def _validate(
 
 
 def _refresh_case_rollup(case: Case) -> None:
-    """Keep the case's last session date and count current (desk and figures read them)."""
+    """Keep the case's last session date and count current (desk and figures read them).
+
+    The case row is locked first: two sessions recorded at once in the same case would otherwise
+    each count without the other's and the later write would be one short."""
+    list(Case.objects.select_for_update(no_key=True).filter(pk=case.pk).values_list("pk"))
     agg = CounsellingSession.objects.filter(case=case).aggregate(last=Max("held_on"), n=Count("pk"))
     Case.objects.filter(pk=case.pk).update(last_session_on=agg["last"], session_count=agg["n"])
 
