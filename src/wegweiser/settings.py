@@ -127,6 +127,23 @@ else:
             },
         }
     }
+# A read replica of the primary (PostgreSQL streaming replication), optional: the figure reports
+# read there (statistics.db.reporting_db); writes never go there. Tests see it as a mirror of
+# default (Django's TEST MIRROR); without a replica the test suite still has the alias, so that
+# tests/statistics/test_replica.py can show which reads go there (other tests may not use it).
+DATABASE_REPLICA_URL = secret("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("WEGWEISER_DB_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+elif env_bool("WEGWEISER_TESTING", default=False):
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+WEGWEISER_REPORTING_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL planner cost of a random page read, set on every new connection (core.apps).
 WEGWEISER_DB_RANDOM_PAGE_COST = env("WEGWEISER_DB_RANDOM_PAGE_COST", default="1.1")

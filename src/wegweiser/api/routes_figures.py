@@ -20,6 +20,7 @@ from wegweiser.api.errors import invalid
 from wegweiser.api.schemas import WRITE_ERRORS
 from wegweiser.audit.services import audit_record
 from wegweiser.statistics import outcomes, privacy, rules
+from wegweiser.statistics.db import reporting_db
 from wegweiser.statistics.figures import Period, Unit, compute
 
 router = Router(tags=["Kennzahlen"])
@@ -229,8 +230,9 @@ def figures_read(request, query: Query[FigureQuery]):
     period = _period(query.period)
     if query.group is not None and query.group not in _GROUPS[unit.kind]:
         raise invalid("group", "Diese Einheit lässt sich so nicht aufteilen.")
-    total = compute(unit, period)[None]
-    groups_raw = compute(unit, period, group=query.group) if query.group else {}
+    db = reporting_db()
+    total = compute(unit, period, using=db)[None]
+    groups_raw = compute(unit, period, group=query.group, using=db) if query.group else {}
     groups_raw.pop(None, None)
     suppress = rules.needs_suppression(user)
     shown_rows, shown_total = (None, None)
@@ -372,7 +374,7 @@ def figures_volunteers(request, query: Query[VolunteerFigureQuery]):
     ident, name = _describe(unit)
     groups = []
     if unit.kind == "state":
-        grouped = volunteer_figures.compute(unit, period, group="county")
+        grouped = volunteer_figures.compute(unit, period, group="county", using=reporting_db())
         kreise = {k.pk: k for k in Kreis.objects.filter(pk__in=list(grouped))}
         order = sorted(grouped, key=lambda pk: kreise[pk].name.casefold())
         shown_rows, shown_total = volunteer_figures.protect({pk: grouped[pk] for pk in order})
@@ -382,7 +384,9 @@ def figures_volunteers(request, query: Query[VolunteerFigureQuery]):
             county = UnitOut(kind="county", id=kreise[pk].ags, name=str(kreise[pk]))
             groups.append(FiguresOut(unit=county, figures=g_figures, suppressed=g_hidden))
     else:
-        figures, hidden = _out(None, volunteer_figures.compute(unit, period)[None])
+        figures, hidden = _out(
+            None, volunteer_figures.compute(unit, period, using=reporting_db())[None]
+        )
     audit_record(
         actor=user,
         action="statistics.figures.exported",

@@ -38,7 +38,7 @@ class Household(KreisOwnedModel, VersionedModel):
         related_name="+",
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("household")
 
     def __str__(self) -> str:
@@ -108,7 +108,7 @@ class Client(KreisOwnedModel, VersionedModel):
     )
     accommodation_since = models.DateField(_("in this accommodation since"), null=True, blank=True)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("client")
         ordering = ["family_name_latin", "given_names_latin"]
         indexes = [models.Index(fields=["kreis", "birth_year"])]
@@ -178,10 +178,11 @@ class Case(KreisOwnedModel, VersionedModel):
 
     objects = CaseQuerySet.as_manager()
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("case")
         ordering = ["-opened_on", "-id"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "number"], name="case_number_unique_per_kreis"
             ),
@@ -247,7 +248,7 @@ class Consent(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("consent")
         ordering = ["-given_on", "-id"]
 
@@ -270,7 +271,7 @@ class CaseAccessReason(KreisOwnedModel):
     reason = models.TextField(max_length=1000, validators=[validate_no_control_characters])
     valid_until = models.DateTimeField()
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         indexes = [models.Index(fields=["case", "user", "valid_until"])]
 
 

@@ -52,7 +52,7 @@ class CounsellingSession(KreisOwnedModel, VersionedModel):
         verbose_name=_("household members present"),
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("counselling session")
         ordering = ["-held_on", "-id"]
         indexes = [
@@ -60,12 +60,13 @@ class CounsellingSession(KreisOwnedModel, VersionedModel):
             models.Index(fields=["kreis", "held_on"]),
         ]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(
                     duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES
                 ),
                 name="session_duration_range",
-            )
+            ),
         ]
 
 

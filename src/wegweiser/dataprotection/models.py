@@ -28,16 +28,17 @@ class Restriction(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("restriction of processing")
         verbose_name_plural = _("restrictions of processing")
         ordering = ["-created_at", "-id"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "client"],
                 condition=models.Q(lifted_at__isnull=True),
                 name="restriction_one_standing_per_person",
-            )
+            ),
         ]
 
 
@@ -65,9 +66,10 @@ class RetentionRule(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("retention rule")
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(fields=["kreis", "kind"], name="retention_rule_once"),
             models.CheckConstraint(
                 condition=models.Q(months__gte=1) & models.Q(months__lte=240),
@@ -108,10 +110,11 @@ class ErasureProposal(KreisOwnedModel):
         validators=[validate_no_control_characters],
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("erasure proposal")
         ordering = ["due_since", "id"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=(models.Q(client__isnull=False) & models.Q(volunteer__isnull=True))
                 | (models.Q(client__isnull=True) & models.Q(volunteer__isnull=False)),
@@ -140,7 +143,7 @@ class PersonRevision(KreisOwnedModel):
     )
     previous = models.JSONField(_("previous values"), default=dict)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("earlier version of the personal data")
         verbose_name_plural = _("earlier versions of the personal data")
         ordering = ["-created_at", "-id"]

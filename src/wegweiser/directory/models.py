@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.models import PublicIdModel, VersionedModel
+from wegweiser.core.models import CountyModel, PublicIdModel, VersionedModel
 from wegweiser.core.validators import validate_no_control_characters, validate_single_line
 
 
@@ -172,10 +172,9 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("did not attend")
 
 
-class SlotBooking(PublicIdModel):
+class SlotBooking(CountyModel):
     """A slot booked for the person of a case. Kreis is the case's (it is about a person)."""
 
-    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
     slot = models.ForeignKey(ConsultationSlot, on_delete=models.PROTECT, related_name="bookings")
     case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
@@ -195,15 +194,16 @@ class SlotBooking(PublicIdModel):
     )
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(CountyModel.Meta):
         verbose_name = _("booking")
         ordering = ["booked_at", "pk"]
         constraints = [
+            *CountyModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "slot", "case"],
                 condition=~models.Q(status="cancelled"),
                 name="directory_booking_one_active_per_case",
-            )
+            ),
         ]
 
     @property
@@ -265,11 +265,10 @@ ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING, Enrolment
 TAKING_A_PLACE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED)
 
 
-class Enrolment(PublicIdModel):
+class Enrolment(CountyModel):
     """The person of a case in a course: enrolled, waiting (ordered by ``requested_at``) or
-    offered a freed place (until ``answer_by``)."""
+    offered a freed place (until ``answer_by``). Kreis is the case's."""
 
-    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
     case = models.ForeignKey("clients.Case", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=EnrolmentStatus.choices)
@@ -287,15 +286,16 @@ class Enrolment(PublicIdModel):
     end_reason = _line(500, _("reason"), blank=True)
     attended_dates = models.JSONField(_("dates attended"), default=list, blank=True)
 
-    class Meta:
+    class Meta(CountyModel.Meta):
         verbose_name = _("enrolment")
         ordering = ["requested_at", "pk"]
         constraints = [
+            *CountyModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "course", "case"],
                 condition=models.Q(status__in=["enrolled", "waiting", "offered"]),
                 name="directory_enrolment_one_active_per_case",
-            )
+            ),
         ]
         indexes = [models.Index(fields=["course", "status", "requested_at"])]
 

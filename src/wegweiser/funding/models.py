@@ -16,7 +16,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wegweiser.core.models import PublicIdModel, VersionedModel
+from wegweiser.core.models import (
+    CountyModel,
+    CountyOneToOneField,
+    PublicIdModel,
+    VersionedModel,
+)
 from wegweiser.core.validators import validate_no_control_characters, validate_single_line
 
 
@@ -246,11 +251,10 @@ class ApplicationStatus(models.TextChoices):
     REFUSED = "refused", pgettext_lazy("application status", "refused")
 
 
-class Application(PublicIdModel, VersionedModel):
+class Application(CountyModel, VersionedModel):
     """A county's application under a programme, up to its planning frame."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
-    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
     amount = money(_("amount applied for"))
     posts = models.DecimalField(
         _("posts (full-time equivalents)"), max_digits=6, decimal_places=2, default=Decimal("0")
@@ -282,12 +286,13 @@ class Application(PublicIdModel, VersionedModel):
     granted_amount = money(_("amount granted"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(CountyModel.Meta):
         verbose_name = _("application")
         constraints = [
+            *CountyModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "programme"], name="funding_application_one_per_county"
-            )
+            ),
         ]
 
 
@@ -341,12 +346,11 @@ class ProofStatus(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("proof status", "accepted")
 
 
-class ProofOfUse(PublicIdModel):
+class ProofOfUse(CountyModel):
     """The county's proof of use: figures of the funding period from the case work (a frozen
     snapshot), the money spent, the narrative report; unspent money gives the reclaim."""
 
-    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="proof")
+    application = CountyOneToOneField(Application, on_delete=models.PROTECT, related_name="proof")
     spent = money(_("amount spent"))
     figures = models.JSONField(default=dict)
     narrative = models.ForeignKey(
@@ -367,5 +371,11 @@ class ProofOfUse(PublicIdModel):
     )
     authority_note = text(_("note of the authority"), max_length=2000, blank=True)
 
-    class Meta:
+    class Meta(CountyModel.Meta):
         verbose_name = _("proof of use")
+        constraints = [
+            *CountyModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["application", "kreis"], name="funding_proof_one_per_application"
+            ),
+        ]

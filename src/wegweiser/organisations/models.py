@@ -126,13 +126,14 @@ class Team(KreisOwnedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("team")
         ordering = ["name"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "organisation", "name"], name="team_unique_name"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,12 +146,13 @@ class Municipality(KreisOwnedModel):
     name = models.CharField(_("name"), max_length=200)
     ags = models.CharField(_("official key (AGS)"), max_length=8, blank=True)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "name"], name="municipality_unique_name")
+            *KreisOwnedModel.Meta.constraints,
+            models.UniqueConstraint(fields=["kreis", "name"], name="municipality_unique_name"),
         ]
 
     def __str__(self) -> str:

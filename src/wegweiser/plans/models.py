@@ -7,19 +7,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wegweiser.clients.choices import FieldOfAction
-from wegweiser.core.models import KreisOwnedModel, VersionedModel
+from wegweiser.core.models import CountyOneToOneField, KreisOwnedModel, VersionedModel
 from wegweiser.core.validators import validate_no_control_characters
 
 
 class Plan(KreisOwnedModel, VersionedModel):
     """The integration plan of a case (one per case)."""
 
-    case = models.OneToOneField("clients.Case", on_delete=models.PROTECT, related_name="plan")
+    case = CountyOneToOneField("clients.Case", on_delete=models.PROTECT, related_name="plan")
     review_interval_months = models.PositiveSmallIntegerField(_("review every (months)"), default=3)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("integration plan")
+        constraints = [
+            *KreisOwnedModel.Meta.constraints,
+            models.UniqueConstraint(fields=["case", "kreis"], name="plan_one_per_case"),
+        ]
 
 
 class Priority(models.TextChoices):
@@ -55,7 +59,7 @@ class Goal(KreisOwnedModel, VersionedModel):
     agreed_on = models.DateField(_("first agreed on"), null=True, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("goal")
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["kreis", "field_of_action", "status"])]
@@ -91,7 +95,7 @@ class Step(KreisOwnedModel, VersionedModel):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("step")
         ordering = ["position", "pk"]
 
@@ -115,11 +119,12 @@ class PlanVersion(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("agreed plan version")
         ordering = ["-number"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "plan", "number"], name="plan_version_unique_number"
-            )
+            ),
         ]

@@ -99,7 +99,7 @@ class Referral(KreisOwnedModel, VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("referral")
         ordering = ["-referred_on", "-id"]
         indexes = [
@@ -107,6 +107,7 @@ class Referral(KreisOwnedModel, VersionedModel):
             models.Index(fields=["kreis", "closed_on", "follow_up_on"]),
         ]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=(
                     models.Q(service__isnull=False, service_name="")
@@ -179,15 +180,16 @@ class AuthorityContact(KreisOwnedModel, VersionedModel):
     )
     notes = _text(1000, _("notes"), blank=True)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("contact at an authority")
         ordering = ["kind", "office_name", "id"]
         indexes = [models.Index(fields=["kreis", "client"])]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "client", "kind", "office_name"],
                 name="authority_contact_unique_office",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

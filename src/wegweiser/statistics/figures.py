@@ -28,6 +28,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     CharField,
@@ -219,19 +220,22 @@ def is_person_key(key: str) -> bool:
 GROUPS = {None, "manager", "team", "provider", "county"}
 
 
-def compute(unit: Unit, period: Period, *, group: str | None = None) -> dict:
+def compute(
+    unit: Unit, period: Period, *, group: str | None = None, using: str = DEFAULT_DB_ALIAS
+) -> dict:
     """The figures of ``unit`` for ``period``: ``{group key: {figure key: number}}``; without
     ``group`` the single key is ``None``. ``group`` splits the unit (a county by manager, a state
-    by county); every group that has any figure is present."""
+    by county); every group that has any figure is present. ``using``: the database to read
+    (reports pass ``statistics.db.reporting_db()``; see there)."""
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r}")
     result: dict = defaultdict(dict)
-    _contacts(result, unit, period, group)
-    _cases(result, unit, period, group)
-    _referrals(result, unit, period, group)
-    _goals(result, unit, period, group)
-    _demographics(result, unit, period, group)
-    _fte(result, unit, period, group)
+    _contacts(result, unit, period, group, using)
+    _cases(result, unit, period, group, using)
+    _referrals(result, unit, period, group, using)
+    _goals(result, unit, period, group, using)
+    _demographics(result, unit, period, group, using)
+    _fte(result, unit, period, group, using)
     if group is None and None not in result:
         result[None] = {}
     return {g: _complete(values) for g, values in result.items()}
@@ -263,8 +267,8 @@ def _grouped(qs, group_field: str | None, **aggregates):
         yield row.pop(group_field), row
 
 
-def _contacts(result, unit: Unit, period: Period, group) -> None:
-    rows = ContactMonth.objects.filter(
+def _contacts(result, unit: Unit, period: Period, group, using: str) -> None:
+    rows = ContactMonth.objects.using(using).filter(
         _scope_q(_CONTACT_FIELD, unit), month__gte=period.start, month__lte=period.end
     )
     gf = _group_field(_CONTACT_FIELD, group)
@@ -299,11 +303,15 @@ def _bit(bit: int):
     return F("fields_mask").bitand(bit)
 
 
-def _cases(result, unit: Unit, period: Period, group) -> None:
+def _cases(result, unit: Unit, period: Period, group, using: str) -> None:
     from wegweiser.clients.models import Case as CaseModel
 
     # A case file merged into another (a duplicate) is no case of its own.
-    cases = CaseModel.objects.filter(_scope_q(_CASE_FIELD, unit)).exclude(close_reason="merged")
+    cases = (
+        CaseModel.objects.using(using)
+        .filter(_scope_q(_CASE_FIELD, unit))
+        .exclude(close_reason="merged")
+    )
     gf = _group_field(_CASE_FIELD, group)
     three_years_before = _years_before(period.end, 3)
     open_at_end = Q(opened_on__lte=period.end) & (
@@ -341,10 +349,10 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _referrals(result, unit: Unit, period: Period, group) -> None:
+def _referrals(result, unit: Unit, period: Period, group, using: str) -> None:
     from wegweiser.referrals.models import Referral
 
-    referrals = Referral.objects.filter(
+    referrals = Referral.objects.using(using).filter(
         _scope_q(_CASE_FIELD, unit, "case__"),
         referred_on__gte=period.start,
         referred_on__lte=period.end,
@@ -368,10 +376,10 @@ def _referrals(result, unit: Unit, period: Period, group) -> None:
         values["referrals_field:none"] = agg["f_none"]
 
 
-def _goals(result, unit: Unit, period: Period, group) -> None:
+def _goals(result, unit: Unit, period: Period, group, using: str) -> None:
     from wegweiser.plans.models import Goal, GoalStatus
 
-    goals = Goal.objects.filter(_scope_q(_CASE_FIELD, unit, "plan__case__"))
+    goals = Goal.objects.using(using).filter(_scope_q(_CASE_FIELD, unit, "plan__case__"))
     gf = _group_field(_CASE_FIELD, group, "plan__case__")
     aggregates = {
         "agreed": Count("pk", filter=Q(agreed_on__gte=period.start, agreed_on__lte=period.end)),
@@ -390,8 +398,8 @@ def _goals(result, unit: Unit, period: Period, group) -> None:
             result[key]["goals_reached"] = agg["reached"]
 
 
-def _demographics(result, unit: Unit, period: Period, group) -> None:
-    rows = ContactMonth.objects.filter(
+def _demographics(result, unit: Unit, period: Period, group, using: str) -> None:
+    rows = ContactMonth.objects.using(using).filter(
         _scope_q(_CONTACT_FIELD, unit), month__gte=period.start, month__lte=period.end
     )
     gf = _group_field(_CONTACT_FIELD, group)
@@ -430,7 +438,7 @@ def _demographics(result, unit: Unit, period: Period, group) -> None:
             result[key][f"{prefix}:{value}"] = row["n"]
 
 
-def _fte(result, unit: Unit, period: Period, group) -> None:
+def _fte(result, unit: Unit, period: Period, group, using: str) -> None:
     """Full-time posts of the integration managers and team leads of the unit (active users;
     per manager: the manager's own)."""
     from wegweiser.accounts.models import User
@@ -443,7 +451,7 @@ def _fte(result, unit: Unit, period: Period, group) -> None:
         "county": "kreis_id",
         "state": "land_id",
     }
-    users = User.objects.filter(role__in=CASEWORK_ROLES, is_active=True)
+    users = User.objects.using(using).filter(role__in=CASEWORK_ROLES, is_active=True)
     users = users.filter(**{user_field[unit.kind]: unit.pk})
     gf = None if group is None else user_field[group]
     for key, agg in _grouped(users, gf, fte=Sum("full_time_equivalent")):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wegweiser.core.models import PublicIdModel
+from wegweiser.core.models import CountyModel
 
 # Bits of ``ContactMonth.fields_mask``: one per field of action (clients.choices.FieldOfAction).
 FIELD_BITS = {
@@ -73,10 +73,9 @@ class ContactMonth(models.Model):
         ]
 
 
-class AnnualReport(PublicIdModel):
+class AnnualReport(CountyModel):
     """The key figures of a county for a calendar year as submitted to the state."""
 
-    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(
@@ -84,11 +83,14 @@ class AnnualReport(PublicIdModel):
     )
     data = models.JSONField()  # statistics.report.report_data() at submission
 
-    class Meta:
+    class Meta(CountyModel.Meta):
         verbose_name = _("annual report")
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["kreis", "year"], name="statistics_report_one_per_year")
+            *CountyModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["kreis", "year"], name="statistics_report_one_per_year"
+            ),
         ]
 
 

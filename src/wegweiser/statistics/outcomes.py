@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from wegweiser.core.dates import add_months, month_end
+from wegweiser.statistics.db import reporting_db
 from wegweiser.statistics.figures import Unit
 from wegweiser.statistics.models import ArrivalOutcome
 from wegweiser.statistics.suppression import THRESHOLD
@@ -182,7 +183,7 @@ def cohorts(
     ``suppress``: a cohort below 5 persons is hidden, and a share whose count of persons who
     reached, or who did not reach, the goal is between 1 and 4."""
     first = quarter_start(first or dt.date(today.year - 3, 1, 1))
-    qs = ArrivalOutcome.objects.filter(
+    qs = ArrivalOutcome.objects.using(reporting_db()).filter(
         _scope(unit), arrival_quarter__gte=first, arrival_quarter__lte=today
     )
     fields = ["arrival_quarter"] + (["kreis_id"] if group == "county" else [])

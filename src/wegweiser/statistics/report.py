@@ -36,10 +36,12 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from wegweiser.statistics.db import reporting_db
 from wegweiser.statistics.figures import DECIMAL_KEYS, KEYS, Period, Unit, compute, label
 
 FORMAT = 1
@@ -77,22 +79,24 @@ def number(key: str, value):
     return int(value)
 
 
-def report_data(kreis, year: int) -> dict:
+def report_data(kreis, year: int, *, using: str = DEFAULT_DB_ALIAS) -> dict:
     """The annual report of ``kreis`` for ``year`` as it stands now (see the module docstring).
     Ten grouped computations (by manager and for the county, five periods) whatever the number
-    of managers."""
+    of managers. ``using``: the database to read; a report shown reads
+    ``statistics.db.reporting_db()``, the submission that freezes it the primary."""
     from wegweiser.accounts.models import User
     from wegweiser.accounts.roles import CASEWORK_ROLES
 
     unit = Unit("county", kreis.pk)
     computed = []
     for code, period in periods_of(year):
-        by_manager = compute(unit, period, group="manager")
+        by_manager = compute(unit, period, group="manager", using=using)
         by_manager.pop(None, None)
-        computed.append((code, period, by_manager, compute(unit, period)[None]))
+        computed.append((code, period, by_manager, compute(unit, period, using=using)[None]))
     with_figures = set().union(*(rows.keys() for _c, _p, rows, _t in computed))
     users = (
-        User.objects.filter(
+        User.objects.using(using)
+        .filter(
             Q(pk__in=with_figures) | Q(kreis_id=kreis.pk, role__in=CASEWORK_ROLES, is_active=True)
         )
         .select_related("team", "organisation")
@@ -467,7 +471,7 @@ def county_report(*, user, year: int) -> tuple[object, object, dict]:
         .select_related("submitted_by")
         .first()
     )
-    data = report.data if report is not None else report_data(kreis, year)
+    data = report.data if report is not None else report_data(kreis, year, using=reporting_db())
     return kreis, report, data
 
 

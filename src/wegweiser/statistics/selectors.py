@@ -33,6 +33,7 @@ from wegweiser.clients.choices import CloseReason, FieldOfAction, Gender, Reside
 from wegweiser.counselling.models import Channel
 from wegweiser.referrals.models import ReferralStatus
 from wegweiser.statistics import charts, rules
+from wegweiser.statistics.db import reporting_db
 from wegweiser.statistics.figures import (
     _CONTACT_FIELD,
     AGE_GROUPS,
@@ -175,17 +176,18 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
     suppressed = rules.needs_suppression(user)
     if suppressed and unit.kind == "county":
         return _state_view_of_county(user, unit, unit_object, unit_label, period)
+    db = reporting_db()
     splits = SPLITS[unit.kind]
     if split not in splits:
         split = splits[0] if splits else None
     if split is None:
-        figures = compute(unit, period)[None]
+        figures = compute(unit, period, using=db)[None]
         rows = [(_own_row_key(unit), unit_label, None, _plain(figures))]
         total = None
     else:
-        grouped = compute(unit, period, group=split)
-        figures = compute(unit, period)[None]
-        members = _members(user, unit, split, period, set(grouped))
+        grouped = compute(unit, period, group=split, using=db)
+        figures = compute(unit, period, using=db)[None]
+        members = _members(user, unit, split, period, set(grouped), using=db)
         raw_rows = {key: grouped.get(key) or _zeros() for key, *_rest in members}
         if suppressed:
             shown_rows, shown_total = protect(*_aligned(raw_rows, figures))
@@ -197,7 +199,7 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
             for key, name, drill, ref in members
         ]
         total = shown_total
-    tables = _tables(rows, total, split, _months(unit, period))
+    tables = _tables(rows, total, split, _months(unit, period, using=db))
     return Dashboard(
         unit=unit,
         unit_label=unit_label,
@@ -212,16 +214,17 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
 
 def _state_view_of_county(user, unit, unit_object, unit_label, period) -> Dashboard:
     """One county for the state: its row of the protected state table (same cells hidden)."""
+    db = reporting_db()
     state = Unit("state", user.land_id)
-    grouped = compute(state, period, group="county")
-    figures = compute(state, period)[None]
-    members = _members(user, state, "county", period, set(grouped))
+    grouped = compute(state, period, group="county", using=db)
+    figures = compute(state, period, using=db)[None]
+    members = _members(user, state, "county", period, set(grouped), using=db)
     raw_rows = {key: grouped.get(key) or _zeros() for key, *_rest in members}
     if unit.pk not in raw_rows:
         raw_rows[unit.pk] = grouped.get(unit.pk) or _zeros()
     shown_rows, _total = protect(*_aligned(raw_rows, figures))
     rows = [(f"kreis:{unit_object.ags}", unit_label, None, shown_rows[unit.pk])]
-    tables = _tables(rows, None, None, _months(unit, period))
+    tables = _tables(rows, None, None, _months(unit, period, using=db))
     return Dashboard(
         unit=unit,
         unit_label=unit_label,
@@ -288,7 +291,7 @@ def _unit_object(unit: Unit):
     return obj, str(obj)
 
 
-def _members(user, unit: Unit, split: str, period: Period, keys: set) -> list[tuple]:
+def _members(user, unit: Unit, split: str, period: Period, keys: set, *, using: str) -> list[tuple]:
     """The sub-units of ``unit`` for ``split``: ``(group key, name, drill, public ref)``, those
     with figures and those that could have had some (active case workers, teams, providers with
     teams, counties using Wegweiser), ordered by name; figures without a sub-unit come last."""
@@ -306,25 +309,26 @@ def _members(user, unit: Unit, split: str, period: Period, keys: set) -> list[tu
     casework = User.objects.filter(role__in=CASEWORK_ROLES, is_active=True)
     if split == "county":
         uses = Exists(casework.filter(kreis_id=OuterRef("pk")))
-        objects = Kreis.objects.filter(land_id=unit.pk).filter(uses | Q(pk__in=known))
+        objects = Kreis.objects.using(using).filter(land_id=unit.pk).filter(uses | Q(pk__in=known))
         entries = [
             (k.pk, k.name, (UNIT_SLUGS["county"], k.ags), k.ags)
             for k in objects.only("pk", "name", "ags")
         ]
     elif split == "team":
-        objects = Team.objects.filter(Q(**{scope: unit.pk}) | Q(pk__in=known))
+        objects = Team.objects.using(using).filter(Q(**{scope: unit.pk}) | Q(pk__in=known))
         objects = objects.select_related("organisation")
         entries = [
             (t.pk, str(t), _drill(user, "team", t.uuid, t.kreis_id), t.uuid) for t in objects
         ]
     elif split == "provider":
         has_team = Exists(Team.objects.filter(organisation_id=OuterRef("pk")))
-        objects = Organisation.objects.filter(kreis_id=unit.pk).filter(has_team | Q(pk__in=known))
+        objects = Organisation.objects.using(using).filter(kreis_id=unit.pk)
+        objects = objects.filter(has_team | Q(pk__in=known))
         entries = [
             (o.pk, o.name, _drill(user, "provider", o.uuid, o.kreis_id), o.uuid) for o in objects
         ]
     elif split == "manager":
-        objects = User.objects.filter(
+        objects = User.objects.using(using).filter(
             Q(**{scope: unit.pk}, role__in=CASEWORK_ROLES, is_active=True) | Q(pk__in=known)
         )
         entries = [
@@ -357,10 +361,11 @@ def _drill(user, kind: str, uuid, kreis_id, *, team_id=None) -> tuple[str, str] 
     return None
 
 
-def _months(unit: Unit, period: Period) -> list[tuple[dt.date, dict]]:
+def _months(unit: Unit, period: Period, *, using: str) -> list[tuple[dt.date, dict]]:
     """Sessions by channel, sessions and hours per month of the period (one grouped query)."""
     rows = (
-        ContactMonth.objects.filter(
+        ContactMonth.objects.using(using)
+        .filter(
             **{_CONTACT_FIELD[unit.kind]: unit.pk},
             month__gte=period.start,
             month__lte=period.end,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wegweiser.core.forms import Form, call_service
 from wegweiser.statistics import report as reports
 from wegweiser.statistics import rules, services
+from wegweiser.statistics.db import reporting_db
 
 # The figures of the table per manager on the page (the files hold every figure).
 SUMMARY_KEYS = (
@@ -74,7 +75,7 @@ def _all_figures(data: dict, *, suppressed: bool) -> list[dict]:
 
 
 def _differences(report, kreis) -> list[dict]:
-    current = reports.report_data(kreis, report.year)
+    current = reports.report_data(kreis, report.year, using=reporting_db())
     out = reports.differences(report.data, current)
     for entry in out:
         entry["submitted"] = reports.number(entry["key"], entry["submitted"])

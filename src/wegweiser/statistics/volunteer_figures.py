@@ -46,11 +46,13 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wegweiser.statistics.db import reporting_db
 from wegweiser.statistics.figures import Period, Unit
 from wegweiser.statistics.privacy import Shown
 from wegweiser.statistics.selectors import Column, Row, Table
@@ -95,10 +97,13 @@ def zeros() -> dict:
     return {key: Decimal("0.00") if key in DECIMAL_KEYS else 0 for key in KEYS}
 
 
-def compute(unit: Unit, period: Period, *, group: str | None = None) -> dict:
+def compute(
+    unit: Unit, period: Period, *, group: str | None = None, using: str = DEFAULT_DB_ALIAS
+) -> dict:
     """The volunteer figures of ``unit`` (a county or a state) for ``period``:
     ``{group key: {figure key: number}}``. Without ``group`` the single key is ``None``; with
-    ``group="county"`` the keys are the counties (primary keys) that have any figure."""
+    ``group="county"`` the keys are the counties (primary keys) that have any figure. ``using``:
+    the database to read (reports pass ``statistics.db.reporting_db()``)."""
     if unit.kind not in _SCOPE:
         raise ValueError(f"Volunteer figures exist for a county or a state, not {unit.kind!r}")
     if group not in GROUPS:
@@ -106,19 +111,20 @@ def compute(unit: Unit, period: Period, *, group: str | None = None) -> dict:
     scope = Q(**{_SCOPE[unit.kind]: unit.pk})
     gf = None if group is None else "kreis_id"
     result: dict = defaultdict(dict)
-    _volunteers(result, scope, period, gf)
-    _training(result, scope, period, gf)
-    _hours(result, scope, period, gf)
-    _tandems(result, scope, period, gf)
-    _requests(result, scope, period, gf)
-    _groups(result, scope, period, gf)
-    _persons(result, scope, period, gf)
+    _volunteers(result, scope, period, gf, using)
+    _training(result, scope, period, gf, using)
+    _hours(result, scope, period, gf, using)
+    _tandems(result, scope, period, gf, using)
+    _requests(result, scope, period, gf, using)
+    _groups(result, scope, period, gf, using)
+    _persons(result, scope, period, gf, using)
     if group is None and None not in result:
         result[None] = {}
     return {key: {**zeros(), **values} for key, values in result.items()}
 
 
-def _grouped(qs, group_field: str | None, **aggregates):
+def _grouped(qs, group_field: str | None, using: str, **aggregates):
+    qs = qs.using(using)
     if group_field is None:
         yield None, qs.aggregate(**aggregates)
         return
@@ -148,7 +154,7 @@ def _given_hours(period: Period):
     return Activity.objects.filter(_in_period("date", period), cancelled_at__isnull=True)
 
 
-def _volunteers(result, scope: Q, period: Period, gf) -> None:
+def _volunteers(result, scope: Q, period: Period, gf, using: str) -> None:
     from wegweiser.volunteers.models import Volunteer, VolunteerStatus
 
     start, end = _bounds(period)
@@ -166,30 +172,30 @@ def _volunteers(result, scope: Q, period: Period, gf) -> None:
         "active": Count("pk", filter=in_action),
         "new": Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
     }
-    for key, agg in _grouped(rows, gf, **aggregates):
+    for key, agg in _grouped(rows, gf, using, **aggregates):
         if agg["active"] or agg["new"]:
             result[key]["volunteers_active"] = agg["active"]
             result[key]["volunteers_new"] = agg["new"]
 
 
-def _training(result, scope: Q, period: Period, gf) -> None:
+def _training(result, scope: Q, period: Period, gf, using: str) -> None:
     from wegweiser.volunteers.models import Qualification
 
     rows = Qualification.objects.filter(scope, _in_period("attended_on", period))
     aggregates = {"trained": Count("volunteer_id", distinct=True), "hours": Sum("hours")}
-    for key, agg in _grouped(rows, gf, **aggregates):
+    for key, agg in _grouped(rows, gf, using, **aggregates):
         if agg["trained"]:
             result[key]["volunteers_trained"] = agg["trained"]
             result[key]["training_hours"] = _hours_value(agg["hours"])
 
 
-def _hours(result, scope: Q, period: Period, gf) -> None:
+def _hours(result, scope: Q, period: Period, gf, using: str) -> None:
     rows = _given_hours(period).filter(scope)
     aggregates = {
         "total": Sum("hours"),
         **{f"k_{kind}": Sum("hours", filter=Q(kind=kind)) for kind in HOUR_KINDS},
     }
-    for key, agg in _grouped(rows, gf, **aggregates):
+    for key, agg in _grouped(rows, gf, using, **aggregates):
         if agg["total"]:
             values = result[key]
             values["hours_given"] = _hours_value(agg["total"])
@@ -219,7 +225,7 @@ def _done_requests(period: Period) -> Q:
     return Q(status=SupportRequestStatus.DONE) & _in_period("needed_on", period)
 
 
-def _tandems(result, scope: Q, period: Period, gf) -> None:
+def _tandems(result, scope: Q, period: Period, gf, using: str) -> None:
     from wegweiser.volunteers.models import Tandem
 
     rows = Tandem.objects.filter(scope, started_on__lte=period.end)
@@ -228,32 +234,32 @@ def _tandems(result, scope: Q, period: Period, gf) -> None:
         "started": Count("pk", filter=_in_period("started_on", period)),
         "ended": Count("pk", filter=_in_period("ended_on", period)),
     }
-    for key, agg in _grouped(rows, gf, **aggregates):
+    for key, agg in _grouped(rows, gf, using, **aggregates):
         if agg["running"]:
             result[key]["tandems_running"] = agg["running"]
             result[key]["tandems_started"] = agg["started"]
             result[key]["tandems_ended"] = agg["ended"]
 
 
-def _requests(result, scope: Q, period: Period, gf) -> None:
+def _requests(result, scope: Q, period: Period, gf, using: str) -> None:
     from wegweiser.volunteers.models import SupportRequest
 
     rows = SupportRequest.objects.filter(scope, _done_requests(period))
-    for key, agg in _grouped(rows, gf, n=Count("pk")):
+    for key, agg in _grouped(rows, gf, using, n=Count("pk")):
         if agg["n"]:
             result[key]["support_requests_done"] = agg["n"]
 
 
-def _groups(result, scope: Q, period: Period, gf) -> None:
+def _groups(result, scope: Q, period: Period, gf, using: str) -> None:
     from wegweiser.volunteers.models import MentoringGroup
 
     rows = MentoringGroup.objects.filter(scope, _active_groups(period))
-    for key, agg in _grouped(rows, gf, n=Count("pk")):
+    for key, agg in _grouped(rows, gf, using, n=Count("pk")):
         if agg["n"]:
             result[key]["mentoring_groups_active"] = agg["n"]
 
 
-def _persons(result, scope: Q, period: Period, gf) -> None:
+def _persons(result, scope: Q, period: Period, gf, using: str) -> None:
     """Distinct persons of the cases with a running tandem, a done support request or an active
     mentoring group (one query: the three sources as subqueries)."""
     from wegweiser.clients.models import Case
@@ -265,7 +271,7 @@ def _persons(result, scope: Q, period: Period, gf) -> None:
     cases = Case.objects.filter(scope).filter(
         Q(pk__in=tandems) | Q(pk__in=requests) | Q(pk__in=groups)
     )
-    for key, agg in _grouped(cases, gf, n=Count("client_id", distinct=True)):
+    for key, agg in _grouped(cases, gf, using, n=Count("client_id", distinct=True)):
         if agg["n"]:
             result[key]["persons_accompanied"] = agg["n"]
 
@@ -387,16 +393,17 @@ def board(unit: Unit, period: Period) -> Board:
 
     from wegweiser.organisations.models import Kreis, Land
 
+    db = reporting_db()
     suppressed = unit.kind == "state"
     if unit.kind == "county":
         kreis = Kreis.objects.get(pk=unit.pk)
         unit_object, unit_label = kreis, kreis.name
-        rows = [(f"kreis:{kreis.ags}", kreis.name, plain(compute(unit, period)[None]))]
+        rows = [(f"kreis:{kreis.ags}", kreis.name, plain(compute(unit, period, using=db)[None]))]
         total = None
     elif unit.kind == "state":
         unit_object = Land.objects.get(pk=unit.pk)
         unit_label = str(unit_object)
-        grouped = compute(unit, period, group="county")
+        grouped = compute(unit, period, group="county", using=db)
         uses = Exists(get_user_model().objects.filter(kreis_id=OuterRef("pk"), is_active=True))
         counties = Kreis.objects.filter(land_id=unit.pk).filter(uses | Q(pk__in=list(grouped)))
         counties = sorted(counties.only("pk", "name", "ags"), key=lambda k: k.name.casefold())

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wegweiser.core.models import KreisOwnedModel, VersionedModel
+from wegweiser.core.models import CountyOneToOneField, KreisOwnedModel, VersionedModel
 from wegweiser.core.validators import validate_no_control_characters, validate_single_line
 
 
@@ -47,6 +47,7 @@ class Volunteer(KreisOwnedModel, VersionedModel):
     availability = _text(1000, _("availability"), blank=True)
     municipalities = models.ManyToManyField(
         "organisations.Municipality",
+        through="VolunteerMunicipality",
         blank=True,
         related_name="+",
         verbose_name=_("municipalities"),
@@ -59,7 +60,7 @@ class Volunteer(KreisOwnedModel, VersionedModel):
         default=VolunteerStatus.INTERESTED,
     )
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    user = models.OneToOneField(
+    user = CountyOneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
@@ -71,11 +72,13 @@ class Volunteer(KreisOwnedModel, VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("volunteer")
         ordering = ["family_name", "given_name", "id"]
         indexes = [models.Index(fields=["kreis", "status"])]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
+            models.UniqueConstraint(fields=["user", "kreis"], name="volunteer_one_per_user"),
             models.CheckConstraint(
                 condition=models.Q(status=VolunteerStatus.LEFT, left_on__isnull=False)
                 | (~models.Q(status=VolunteerStatus.LEFT) & models.Q(left_on__isnull=True)),
@@ -89,6 +92,48 @@ class Volunteer(KreisOwnedModel, VersionedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class VolunteerMunicipalityQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """``volunteer.municipalities.add()`` and ``.set()`` create the links in bulk without a
+        county: each takes its volunteer's (one query), as every county-owned row carries its
+        county."""
+        objs = list(objs)
+        missing = {obj.volunteer_id for obj in objs if obj.kreis_id is None}
+        if missing:
+            kreise = dict(
+                Volunteer.objects.using(self.db)
+                .filter(pk__in=missing)
+                .values_list("pk", "kreis_id")
+            )
+            for obj in objs:
+                if obj.kreis_id is None:
+                    obj.kreis_id = kreise.get(obj.volunteer_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class VolunteerMunicipality(models.Model):
+    """A municipality a volunteer is active in (the links of ``Volunteer.municipalities``)."""
+
+    kreis = models.ForeignKey("organisations.Kreis", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = VolunteerMunicipalityQuerySet.as_manager()
+
+    class Meta:
+        # The table of the many-to-many field before it had a county.
+        db_table = "volunteers_volunteer_municipalities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "municipality", "kreis"], name="volunteer_municipality_once"
+            )
+        ]
 
 
 class CheckKind(models.TextChoices):
@@ -109,7 +154,7 @@ class VolunteerCheck(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("check of a volunteer")
         ordering = ["-issued_on", "-id"]
         indexes = [
@@ -117,6 +162,7 @@ class VolunteerCheck(KreisOwnedModel):
             models.Index(fields=["kreis", "next_due_on"]),
         ]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(kind=CheckKind.CERTIFICATE_OF_CONDUCT, next_due_on__isnull=False)
                 | models.Q(kind=CheckKind.CONFIDENTIALITY, next_due_on__isnull=True),
@@ -150,11 +196,12 @@ class Qualification(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("qualification")
         ordering = ["-attended_on", "-id"]
         indexes = [models.Index(fields=["kreis", "volunteer"])]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(hours__isnull=True) | models.Q(hours__gt=0),
                 name="qualification_hours_positive",
@@ -204,7 +251,7 @@ class Tandem(KreisOwnedModel, VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("tandem")
         ordering = ["-started_on", "-id"]
         indexes = [
@@ -212,6 +259,7 @@ class Tandem(KreisOwnedModel, VersionedModel):
             models.Index(fields=["kreis", "case"]),
         ]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True, end_reason="")
                 | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
@@ -293,7 +341,7 @@ class SupportRequest(KreisOwnedModel, VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("support request")
         ordering = ["needed_on", "time_from", "id"]
         indexes = [
@@ -302,6 +350,7 @@ class SupportRequest(KreisOwnedModel, VersionedModel):
             models.Index(fields=["kreis", "taken_by"]),
         ]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(status=SupportRequestStatus.OPEN, taken_by__isnull=True)
                 | models.Q(status=SupportRequestStatus.CANCELLED)
@@ -362,11 +411,12 @@ class MentoringGroup(KreisOwnedModel, VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("mentoring group")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["kreis", "status"])]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
@@ -395,10 +445,11 @@ class GroupMembership(KreisOwnedModel):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("member of a mentoring group")
         ordering = ["joined_on", "id"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "group", "volunteer"],
                 condition=models.Q(left_on__isnull=True),
@@ -438,10 +489,11 @@ class GroupCommitment(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("commitment")
         ordering = ["from_on", "id"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(until_on__gte=models.F("from_on")),
                 name="group_commitment_period_order",
@@ -488,7 +540,7 @@ class Activity(KreisOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("hours given")
         ordering = ["-date", "-id"]
         indexes = [
@@ -496,6 +548,7 @@ class Activity(KreisOwnedModel):
             models.Index(fields=["kreis", "volunteer", "date"]),
         ]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(hours__gt=0) & models.Q(hours__lte=24),
                 name="activity_hours_in_range",
@@ -545,11 +598,12 @@ class TrainingEvent(KreisOwnedModel, VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("training event")
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["kreis", "starts_at"])]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="training_event_ends_after_start",
@@ -580,7 +634,7 @@ class TrainingRegistration(KreisOwnedModel):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
-    qualification = models.OneToOneField(
+    qualification = CountyOneToOneField(
         Qualification,
         on_delete=models.PROTECT,
         null=True,
@@ -588,13 +642,17 @@ class TrainingRegistration(KreisOwnedModel):
         related_name="registration",
     )
 
-    class Meta:
+    class Meta(KreisOwnedModel.Meta):
         verbose_name = _("registration for a training event")
         ordering = ["created_at", "id"]
         constraints = [
+            *KreisOwnedModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kreis", "event", "volunteer"],
                 condition=models.Q(cancelled_at__isnull=True),
                 name="training_registration_once",
+            ),
+            models.UniqueConstraint(
+                fields=["qualification", "kreis"], name="training_registration_one_qualification"
             ),
         ]
