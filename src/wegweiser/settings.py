@@ -143,6 +143,12 @@ if DATABASE_REPLICA_URL:
     }
 elif env_bool("WEGWEISER_TESTING", default=False):
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Figures shown on pages (dashboards, annual report as it stands, figures API) are recomputed at
+# most this often (Django's cache); 0 computes on every request (default with DEBUG and in tests).
+WEGWEISER_FIGURES_CACHE_SECONDS = env_int(
+    "WEGWEISER_FIGURES_CACHE_SECONDS",
+    default=0 if DEBUG or env_bool("WEGWEISER_TESTING", default=False) else 300,
+)
 WEGWEISER_REPORTING_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL planner cost of a random page read, set on every new connection (core.apps).

@@ -500,3 +500,32 @@ def test_query_count_does_not_grow_with_the_data(client, world, coordinator, ali
         html = client.get(url, params).content.decode()
     assert len(many) == len(few)
     assert "Emil Ernst" in html
+
+
+# --- cached figures -----------------------------------------------------------------------------
+
+
+def test_figures_are_recomputed_at_most_every_five_minutes(
+    client, world, coordinator, alice, kreis, settings
+):
+    from django.core.cache import cache
+
+    settings.WEGWEISER_FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    html, tables = page(client, coordinator, **MAY)
+    assert tables["overview"]["total"]["persons"] == "4"
+    assert "höchstens alle 5 Minuten" in html
+    with CaptureQueriesContext(connection) as first:
+        page(client, coordinator, **MAY)
+    omar_case = world["omar"].cases.get()
+    make_session(alice, omar_case, held_on=day(25), duration_minutes=30)
+    # within five minutes the page answers from the cache, without the figure queries
+    with CaptureQueriesContext(connection) as cached:
+        _html, tables = page(client, coordinator, **MAY)
+    assert tables["overview"]["total"]["persons"] == "4"
+    assert len(cached) == len(first)
+    fresh = compute(Unit("county", kreis.pk), Period.month(2026, 5))[None]
+    assert fresh["persons"] == 5  # what freezes figures always computes afresh
+    cache.clear()  # the five minutes are over
+    _html, tables = page(client, coordinator, **MAY)
+    assert tables["overview"]["total"]["persons"] == "5"

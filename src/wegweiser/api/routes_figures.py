@@ -231,8 +231,10 @@ def figures_read(request, query: Query[FigureQuery]):
     if query.group is not None and query.group not in _GROUPS[unit.kind]:
         raise invalid("group", "Diese Einheit lässt sich so nicht aufteilen.")
     db = reporting_db()
-    total = compute(unit, period, using=db)[None]
-    groups_raw = compute(unit, period, group=query.group, using=db) if query.group else {}
+    total = compute(unit, period, using=db, cached=True)[None]
+    groups_raw = (
+        compute(unit, period, group=query.group, using=db, cached=True) if query.group else {}
+    )
     groups_raw.pop(None, None)
     suppress = rules.needs_suppression(user)
     shown_rows, shown_total = (None, None)

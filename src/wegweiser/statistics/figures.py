@@ -28,6 +28,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
@@ -221,14 +223,39 @@ GROUPS = {None, "manager", "team", "provider", "county"}
 
 
 def compute(
-    unit: Unit, period: Period, *, group: str | None = None, using: str = DEFAULT_DB_ALIAS
+    unit: Unit,
+    period: Period,
+    *,
+    group: str | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+    cached: bool = False,
 ) -> dict:
     """The figures of ``unit`` for ``period``: ``{group key: {figure key: number}}``; without
     ``group`` the single key is ``None``. ``group`` splits the unit (a county by manager, a state
     by county); every group that has any figure is present. ``using``: the database to read
-    (reports pass ``statistics.db.reporting_db()``; see there)."""
+    (reports pass ``statistics.db.reporting_db()``; see there).
+
+    ``cached``: pages that show figures (dashboards, the annual report as it stands, the figures
+    API) take a result up to ``WEGWEISER_FIGURES_CACHE_SECONDS`` old from Django's cache, so that
+    they answer in milliseconds whatever the volume; what freezes figures (the submission of the
+    annual report, the proof of use) always computes afresh."""
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r}")
+    seconds = settings.WEGWEISER_FIGURES_CACHE_SECONDS
+    if not (cached and seconds):
+        return _compute(unit, period, group, using)
+    key = (
+        f"ww:figures:v1:{unit.kind}:{unit.pk}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:"
+        f"{group}:{using}"
+    )
+    result = cache.get(key)
+    if result is None:
+        result = _compute(unit, period, group, using)
+        cache.set(key, result, seconds)
+    return result
+
+
+def _compute(unit: Unit, period: Period, group: str | None, using: str) -> dict:
     result: dict = defaultdict(dict)
     _contacts(result, unit, period, group, using)
     _cases(result, unit, period, group, using)

@@ -79,20 +79,23 @@ def number(key: str, value):
     return int(value)
 
 
-def report_data(kreis, year: int, *, using: str = DEFAULT_DB_ALIAS) -> dict:
+def report_data(kreis, year: int, *, using: str = DEFAULT_DB_ALIAS, cached: bool = False) -> dict:
     """The annual report of ``kreis`` for ``year`` as it stands now (see the module docstring).
     Ten grouped computations (by manager and for the county, five periods) whatever the number
     of managers. ``using``: the database to read; a report shown reads
-    ``statistics.db.reporting_db()``, the submission that freezes it the primary."""
+    ``statistics.db.reporting_db()`` (``cached``: see ``figures.compute``), the submission that
+    freezes it the primary, afresh."""
     from wegweiser.accounts.models import User
     from wegweiser.accounts.roles import CASEWORK_ROLES
 
     unit = Unit("county", kreis.pk)
     computed = []
     for code, period in periods_of(year):
-        by_manager = compute(unit, period, group="manager", using=using)
+        by_manager = compute(unit, period, group="manager", using=using, cached=cached)
         by_manager.pop(None, None)
-        computed.append((code, period, by_manager, compute(unit, period, using=using)[None]))
+        computed.append(
+            (code, period, by_manager, compute(unit, period, using=using, cached=cached)[None])
+        )
     with_figures = set().union(*(rows.keys() for _c, _p, rows, _t in computed))
     users = (
         User.objects.using(using)
@@ -471,7 +474,11 @@ def county_report(*, user, year: int) -> tuple[object, object, dict]:
         .select_related("submitted_by")
         .first()
     )
-    data = report.data if report is not None else report_data(kreis, year, using=reporting_db())
+    data = (
+        report.data
+        if report is not None
+        else report_data(kreis, year, using=reporting_db(), cached=True)
+    )
     return kreis, report, data
 
 

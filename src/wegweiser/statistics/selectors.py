@@ -181,12 +181,12 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
     if split not in splits:
         split = splits[0] if splits else None
     if split is None:
-        figures = compute(unit, period, using=db)[None]
+        figures = compute(unit, period, using=db, cached=True)[None]
         rows = [(_own_row_key(unit), unit_label, None, _plain(figures))]
         total = None
     else:
-        grouped = compute(unit, period, group=split, using=db)
-        figures = compute(unit, period, using=db)[None]
+        grouped = compute(unit, period, group=split, using=db, cached=True)
+        figures = compute(unit, period, using=db, cached=True)[None]
         members = _members(user, unit, split, period, set(grouped), using=db)
         raw_rows = {key: grouped.get(key) or _zeros() for key, *_rest in members}
         if suppressed:
@@ -216,8 +216,8 @@ def _state_view_of_county(user, unit, unit_object, unit_label, period) -> Dashbo
     """One county for the state: its row of the protected state table (same cells hidden)."""
     db = reporting_db()
     state = Unit("state", user.land_id)
-    grouped = compute(state, period, group="county", using=db)
-    figures = compute(state, period, using=db)[None]
+    grouped = compute(state, period, group="county", using=db, cached=True)
+    figures = compute(state, period, using=db, cached=True)[None]
     members = _members(user, state, "county", period, set(grouped), using=db)
     raw_rows = {key: grouped.get(key) or _zeros() for key, *_rest in members}
     if unit.pk not in raw_rows:

@@ -15,6 +15,7 @@ import re
 import uuid as uuid_module
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -193,6 +194,7 @@ def _page(request, unit: Unit, *, is_home: bool, kind: str = "", ref: str = ""):
         "split_label": SPLIT_LABELS.get(board.split) if board.split else "",
         "nav": "figures",
         "volunteers": _volunteer_board(request.user, board) if is_home else None,
+        "cache_minutes": -(-settings.WEGWEISER_FIGURES_CACHE_SECONDS // 60),
     }
     return render(request, "statistics/dashboard.html", context)
 

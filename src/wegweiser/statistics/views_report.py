@@ -75,7 +75,7 @@ def _all_figures(data: dict, *, suppressed: bool) -> list[dict]:
 
 
 def _differences(report, kreis) -> list[dict]:
-    current = reports.report_data(kreis, report.year, using=reporting_db())
+    current = reports.report_data(kreis, report.year, using=reporting_db(), cached=True)
     out = reports.differences(report.data, current)
     for entry in out:
         entry["submitted"] = reports.number(entry["key"], entry["submitted"])
