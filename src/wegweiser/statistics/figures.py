@@ -241,16 +241,24 @@ def compute(
     annual report, the proof of use) always computes afresh."""
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r}")
-    seconds = settings.WEGWEISER_FIGURES_CACHE_SECONDS
-    if not (cached and seconds):
+    if not cached:
         return _compute(unit, period, group, using)
-    key = (
-        f"ww:figures:v1:{unit.kind}:{unit.pk}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:"
-        f"{group}:{using}"
+    return from_cache(
+        f"case:{unit.kind}:{unit.pk}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{group}:{using}",
+        lambda: _compute(unit, period, group, using),
     )
+
+
+def from_cache(key: str, make):
+    """``make()``, or its result of at most ``WEGWEISER_FIGURES_CACHE_SECONDS`` ago (Django's
+    cache; 0 = always ``make()``). Only for figures shown on pages, never for what is frozen."""
+    seconds = settings.WEGWEISER_FIGURES_CACHE_SECONDS
+    if not seconds:
+        return make()
+    key = f"ww:figures:v1:{key}"
     result = cache.get(key)
     if result is None:
-        result = _compute(unit, period, group, using)
+        result = make()
         cache.set(key, result, seconds)
     return result
 

@@ -42,6 +42,7 @@ from wegweiser.statistics.figures import (
     Period,
     Unit,
     compute,
+    from_cache,
     label,
 )
 from wegweiser.statistics.models import ContactMonth
@@ -362,7 +363,15 @@ def _drill(user, kind: str, uuid, kreis_id, *, team_id=None) -> tuple[str, str] 
 
 
 def _months(unit: Unit, period: Period, *, using: str) -> list[tuple[dt.date, dict]]:
-    """Sessions by channel, sessions and hours per month of the period (one grouped query)."""
+    """Sessions by channel, sessions and hours per month of the period (one grouped query;
+    cached like the figures, see ``figures.compute``)."""
+    return from_cache(
+        f"months:{unit.kind}:{unit.pk}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{using}",
+        lambda: _months_computed(unit, period, using=using),
+    )
+
+
+def _months_computed(unit: Unit, period: Period, *, using: str) -> list[tuple[dt.date, dict]]:
     rows = (
         ContactMonth.objects.using(using)
         .filter(

@@ -384,6 +384,15 @@ class Board:
         raise Http404
 
 
+def _cached(unit: Unit, period: Period, group: str | None, db: str) -> dict:
+    from wegweiser.statistics.figures import from_cache
+
+    return from_cache(
+        f"volunteers:{unit.kind}:{unit.pk}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{group}:{db}",
+        lambda: compute(unit, period, group=group, using=db),
+    )
+
+
 def board(unit: Unit, period: Period) -> Board:
     """The tables of ``unit`` (checked by the caller with ``rules.volunteer_unit``) for
     ``period``: a county as it is (its staff read it), the state per county with ``protect``
@@ -398,12 +407,13 @@ def board(unit: Unit, period: Period) -> Board:
     if unit.kind == "county":
         kreis = Kreis.objects.get(pk=unit.pk)
         unit_object, unit_label = kreis, kreis.name
-        rows = [(f"kreis:{kreis.ags}", kreis.name, plain(compute(unit, period, using=db)[None]))]
+        figures = _cached(unit, period, None, db)[None]
+        rows = [(f"kreis:{kreis.ags}", kreis.name, plain(figures))]
         total = None
     elif unit.kind == "state":
         unit_object = Land.objects.get(pk=unit.pk)
         unit_label = str(unit_object)
-        grouped = compute(unit, period, group="county", using=db)
+        grouped = _cached(unit, period, "county", db)
         uses = Exists(get_user_model().objects.filter(kreis_id=OuterRef("pk"), is_active=True))
         counties = Kreis.objects.filter(land_id=unit.pk).filter(uses | Q(pk__in=list(grouped)))
         counties = sorted(counties.only("pk", "name", "ags"), key=lambda k: k.name.casefold())
