@@ -27,7 +27,10 @@ Per number of connections: a warm-up (``--warmup`` seconds, not counted), then t
 ``--duration`` seconds; printed: each run and the median of the three of requests/s, p50, p99
 and errors, with the targets (16 connections: >= 300 requests/s, p99 <= 200 ms, no error; 64
 connections: no error), the CPU that wrk used (to show the client does not eat the server's
-cores) and the load average.
+cores), the load average, and the CPU time per request of gunicorn and the PostgreSQL backends
+of the database together (``/proc``): ``cores * 1000 / (CPU ms per request)`` is the throughput
+the machine could reach if nothing else ran, a figure a shared machine disturbs much less than
+requests/s and latency.
 
 Worker model: gunicorn's sync workers, ``--workers`` processes (default 4 = 2 x cores). A page
 is Python CPU work with short waits for the database; processes use both cores in parallel,
@@ -36,6 +39,8 @@ asynchronous database access. Two processes per core keep a core busy while the 
 waits for PostgreSQL; more only add context switches and memory. Sync workers close the
 connection after each answer (no keep-alive; in production nginx keeps the client connections
 and talks to gunicorn like this), so wrk opens a new loopback connection per request.
+``--worker-class gthread --threads 4`` (keep-alive, threads overlap the database waits) is the
+alternative to compare on a quiet machine.
 """
 
 from __future__ import annotations

@@ -28,9 +28,16 @@ two programmes) is created once and found again by name on later runs.
 Every measurement runs three times (``--requests`` requests each after warm-up; a run stops
 after ``--time-limit`` seconds, so a page of several seconds is measured with fewer requests)
 and prints the median of the three runs' p50 and p99 in ms, the targets of issue 9 beside them
-(a single target number is read as p50). The audit entries the pages write are part of what is
-measured. ``--profile NAME`` runs one measurement under cProfile and prints the functions with
-the largest cumulative time instead.
+(a single target number is read as p50), and the median CPU time of this process per request
+(Python, and SQLite, which runs in the process; not the PostgreSQL server): on a machine shared
+with other work the CPU time varies much less than the wall-clock time. The audit entries the
+pages write are part of what is measured. The first answer of each measurement is checked
+(status and a marker of the page; never the login page). ``--profile NAME`` prints instead,
+for one measurement, the SQL per request (count and time of each statement) and the functions
+with the largest cumulative and own time under cProfile.
+
+Production settings: DEBUG off (refused with WEGWEISER_DEBUG=1), hashed static files from
+``collectstatic`` (see bench/_load_env.py); the database must be migrated to the code's state.
 """
 
 from __future__ import annotations
