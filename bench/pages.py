@@ -563,6 +563,7 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated keys (case,list,search,…)")
     parser.add_argument("--profile", metavar="KEY", help="cProfile one measurement instead")
     parser.add_argument("--profile-lines", type=int, default=30)
+    parser.add_argument("--profile-sql", type=int, default=15, help="statements listed")
     args = parser.parse_args()
 
     _load_env.setup()
@@ -649,7 +650,7 @@ def _profile(m: Measurement, args) -> None:
     sql_ms = sum(q[1] for q in queries.values()) / n * 1000
     print(f"{m.label}: {n} Anfragen, {took:.1f} ms je Anfrage, davon SQL {sql_ms:.1f} ms")
     print(f"{total / n:.1f} SQL-Anweisungen je Anfrage; die teuersten (ms je Anfrage, Anzahl):")
-    for sql, (count, seconds) in sorted(queries.items(), key=lambda q: -q[1][1])[:15]:
+    for sql, (count, seconds) in sorted(queries.items(), key=lambda q: -q[1][1])[: args.profile_sql]:
         print(f"  {seconds / n * 1000:7.2f} ms {count / n:5.1f}×  {sql}")
     print()
 

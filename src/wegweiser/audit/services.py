@@ -19,15 +19,11 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEntry:
     """Append one entry. ``data`` holds field names and codes, never personal data values."""
-    if kreis is None and obj is not None:
-        kreis = getattr(obj, "kreis", None)
-    if kreis is None and actor is not None:
-        kreis = getattr(actor, "kreis", None)
     entry = _entry(
         actor=actor,
         action=action,
         obj=obj,
-        kreis_id=getattr(kreis, "pk", None),
+        kreis_id=_kreis_id(kreis, obj, actor),
         client=client,
         case=case,
         ip=current_ip(),
@@ -35,6 +31,18 @@ def audit_record(
     )
     entry.save()
     return entry
+
+
+def _kreis_id(kreis, obj, actor) -> int | None:
+    """The county of the entry: the one given, else the object's, else the actor's. Read from the
+    ``kreis_id`` column (loading the county row for it would cost a query per write)."""
+    if kreis is not None:
+        return kreis.pk
+    for source in (obj, actor):
+        kreis_id = getattr(source, "kreis_id", None) if source is not None else None
+        if kreis_id is not None:
+            return kreis_id
+    return None
 
 
 def _entry(*, actor, action, obj, kreis_id, client, case, ip, data) -> AuditEntry:

@@ -43,7 +43,7 @@ def case_list(request):
     page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.POST.get("seite") or request.GET.get("seite")
     )
-    page.object_list = selectors.cases_in_order(page.object_list)
+    page.object_list = selectors.case_rows(page.object_list)
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
     return render(
         request,

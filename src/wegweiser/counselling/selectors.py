@@ -13,6 +13,9 @@ from wegweiser.counselling.models import CounsellingSession
 def sessions_of_case(case) -> QuerySet[CounsellingSession]:
     return (
         CounsellingSession.objects.filter(case=case, kreis_id=case.kreis_id)
+        # The lists show the summary; the confidential note is read (and decrypted) only by the
+        # session's own form.
+        .defer("confidential_note")
         .select_related("counsellor")
         .prefetch_related(
             Prefetch(

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,6 +93,17 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _count_new_session(case: Case, held_on: dt.date) -> None:
+    """A new session: one more in the case's count, and its date if it is the latest. One
+    UPDATE that reads the row as it is when it gets the row lock, so two sessions recorded at
+    once in the same case both count (as ``_refresh_case_rollup``, without reading the
+    sessions again)."""
+    Case.objects.filter(pk=case.pk).update(
+        session_count=F("session_count") + 1,
+        last_session_on=Greatest(Coalesce("last_session_on", Value(held_on)), Value(held_on)),
+    )
+
+
 def _refresh_case_rollup(case: Case) -> None:
     """Keep the case's last session date and count current (desk and figures read them).
 
@@ -153,10 +165,18 @@ def session_record(
         confidential_note=confidential_note.strip(),
         counsellor=actor,
     )
-    session.full_clean(exclude=["confidential_note"])
+    # The county, case and counsellor are the rows the rights check just read (no lookups to see
+    # that they exist), the uuid is new (no uniqueness query), and _validate checked the ranges
+    # of the table's check constraints (which the database enforces all the same).
+    session.full_clean(
+        exclude=["confidential_note", "kreis", "case", "counsellor"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     session.save()
-    _set_members(session, members)
-    _refresh_case_rollup(case)
+    if members:
+        _set_members(session, members)
+    _count_new_session(case, held_on)
     rollups.refresh_case_months(case, [held_on])
     audit_record(
         actor=actor,
