@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     CharField,
@@ -324,6 +324,9 @@ def _contacts(result, unit: Unit, period: Period, group, using: str) -> None:
         values["interpreter_sessions"] = agg["interpreter_sessions"] or 0
         for code in CHANNELS:
             values[f"sessions:{code}"] = agg[f"ch_{code}"] or 0
+    if connections[using].vendor == "postgresql":
+        _persons_postgresql(result, unit, period, group, using)
+        return
     # Persons per field of action: one grouped query per field over the bit mask.
     for code in FIELDS:
         bit = FIELD_BITS[code]
@@ -414,26 +417,83 @@ def _referrals(result, unit: Unit, period: Period, group, using: str) -> None:
 def _goals(result, unit: Unit, period: Period, group, using: str) -> None:
     from wegweiser.plans.models import Goal, GoalStatus
 
-    goals = Goal.objects.using(using).filter(_scope_q(_CASE_FIELD, unit, "plan__case__"))
+    agreed = Q(agreed_on__gte=period.start, agreed_on__lte=period.end)
+    reached = Q(status=GoalStatus.REACHED, reached_on__gte=period.start, reached_on__lte=period.end)
+    # Only the goals agreed or reached in the period (the others count nowhere).
+    goals = Goal.objects.using(using).filter(
+        _scope_q(_CASE_FIELD, unit, "plan__case__"), agreed | reached
+    )
     gf = _group_field(_CASE_FIELD, group, "plan__case__")
-    aggregates = {
-        "agreed": Count("pk", filter=Q(agreed_on__gte=period.start, agreed_on__lte=period.end)),
-        "reached": Count(
-            "pk",
-            filter=Q(
-                status=GoalStatus.REACHED,
-                reached_on__gte=period.start,
-                reached_on__lte=period.end,
-            ),
-        ),
-    }
+    aggregates = {"agreed": Count("pk", filter=agreed), "reached": Count("pk", filter=reached)}
     for key, agg in _grouped(goals, gf, **aggregates):
         if agg["agreed"] or agg["reached"]:
             result[key]["goals_agreed"] = agg["agreed"]
             result[key]["goals_reached"] = agg["reached"]
 
 
+def _persons_postgresql(result, unit: Unit, period: Period, group, using: str) -> None:
+    """Persons per field of action and per age group, gender, residence status and country of
+    origin in one statement (PostgreSQL): the rollup rows of the period are folded to one row
+    per person (and group) with the fields of action OR-ed, joined to the persons once and
+    counted in grouping sets. The same numbers as the portable queries (``_contacts`` and
+    ``_demographics`` on SQLite): a person counts in a field when any of their sessions in the
+    period touched it, in a category by their current data."""
+    year = period.end.year
+    scope = {
+        "manager": "cm.counsellor_id = %s",
+        "team": "cm.team_id = %s",
+        "provider": "cm.organisation_id = %s",
+        "county": "cm.kreis_id = %s",
+        "state": "cm.kreis_id IN (SELECT id FROM organisations_kreis WHERE land_id = %s)",
+    }[unit.kind]
+    group_column = "0" if group is None else "cm." + _CONTACT_FIELD[group]
+    age_cases = " ".join(
+        f"WHEN c.birth_year >= {year - upper} AND c.birth_year <= {year - lower} THEN '{name}'"
+        for lower, upper, name in _AGE_BOUNDS
+    )
+    age = f"CASE {age_cases} WHEN c.birth_year <= {year - 65} THEN '65+' ELSE 'unknown' END"
+    fields = ", ".join(
+        f"COUNT(*) FILTER (WHERE p.mask & {FIELD_BITS[code]} <> 0)" for code in FIELDS
+    )
+    sql = f"""
+        WITH p AS (
+            SELECT {group_column} AS g, cm.client_id, BIT_OR(cm.fields_mask) AS mask
+            FROM statistics_contactmonth cm
+            WHERE {scope} AND cm.month >= %s AND cm.month <= %s
+            GROUP BY 1, 2
+        )
+        SELECT p.g, GROUPING({age}, c.gender, c.residence_status,
+                             COALESCE(SUBSTRING(c.nationalities, 1, 2), '')),
+               {age}, c.gender, c.residence_status,
+               COALESCE(SUBSTRING(c.nationalities, 1, 2), ''), COUNT(*), {fields}
+        FROM p JOIN clients_client c ON c.id = p.client_id
+        GROUP BY GROUPING SETS (
+            (p.g), (p.g, {age}), (p.g, c.gender), (p.g, c.residence_status),
+            (p.g, COALESCE(SUBSTRING(c.nationalities, 1, 2), ''))
+        )
+    """  # noqa: S608 - the interpolated parts are fixed SQL and numbers, the values parameters
+    # GROUPING(): a bit per column, set when the column is not grouped (age is the highest).
+    dimension_of = {0b0111: "age", 0b1011: "gender", 0b1101: "residence", 0b1110: "country"}
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [unit.pk, period.start, period.end])
+        rows = cursor.fetchall()
+    for g, grouping, age_value, gender, residence, country, _n, *counts in rows:
+        key = None if group is None else g
+        if grouping == 0b1111:
+            for code, n in zip(FIELDS, counts, strict=True):
+                if n:
+                    result[key][f"field:{code}"] = n
+            continue
+        prefix = dimension_of[grouping]
+        value = {"age": age_value, "gender": gender, "residence": residence, "country": country}[
+            prefix
+        ]
+        result[key][f"{prefix}:{value or 'unknown'}"] = _n
+
+
 def _demographics(result, unit: Unit, period: Period, group, using: str) -> None:
+    if connections[using].vendor == "postgresql":
+        return  # counted with the fields of action (``_persons_postgresql``)
     rows = ContactMonth.objects.using(using).filter(
         _scope_q(_CONTACT_FIELD, unit), month__gte=period.start, month__lte=period.end
     )

@@ -64,16 +64,24 @@ def protect(
     def values_of(index: int) -> dict:
         return total if index == -1 else rows[order[index]]
 
+    # What each table was last protected with: the same table with the same forced cells gives
+    # the same result (``suppress_table`` is deterministic), so it is not computed again.
+    done: dict[tuple, frozenset] = {}
+
     def table(keys: list[str], total_key: str | None) -> bool:
         """Protect one table (units x ``keys``; row totals = ``total_key``); True if it hid
         something new. Cells already hidden are passed as forced."""
-        inner = [[int(rows[u].get(k) or 0) for k in keys] for u in order]
         forced = {
             (r, c) for r in range(len(order)) for c, k in enumerate(keys) if hidden.get((r, k))
         }
         if total_key is not None:
             forced |= {(r, len(keys)) for r in range(len(order)) if hidden.get((r, total_key))}
         forced |= {(len(order), c) for c, k in enumerate(keys) if hidden.get((-1, k))}
+        signature = (*keys, total_key)
+        if done.get(signature) == forced:
+            return False
+        done[signature] = frozenset(forced)
+        inner = [[int(rows[u].get(k) or 0) for k in keys] for u in order]
         result = suppress_table(inner, forced=forced).full_cells
         changed = False
         for r in range(len(order) + 1):
@@ -89,12 +97,14 @@ def protect(
         themselves and are not published)."""
         return table([key], None)
 
-    person_keys = sorted({k for s in all_sets for k in s if is_person_key(k)})
-    grouped = set()
-    for prefix in PERSON_DIMENSIONS:
-        grouped.update(_keys_with(prefix, all_sets))
-    for prefix in SUM_GROUPS:
-        grouped.update(_keys_with(prefix, all_sets))
+    all_keys = {k for s in all_sets for k in s}
+    person_keys = sorted(k for k in all_keys if is_person_key(k))
+    # The keys of each dimension and sum group (the same in every pass).
+    dimensions = [
+        (keys, "persons") for p in PERSON_DIMENSIONS if (keys := _keys_with(p, [all_keys]))
+    ]
+    sum_groups = [(keys, t) for p, t in SUM_GROUPS.items() if (keys := _keys_with(p, [all_keys]))]
+    grouped = {k for keys, _t in [*dimensions, *sum_groups] for k in keys}
     # The total of the containing unit is its own figure, not always the sum of the rows (a
     # person counselled by two managers is one person of the county): a small real total is
     # hidden from the start, and forced into every table it belongs to.
@@ -105,14 +115,8 @@ def protect(
     changed = True
     while changed:
         changed = False
-        for prefix in PERSON_DIMENSIONS:
-            keys = _keys_with(prefix, all_sets)
-            if keys:
-                changed |= table(keys, "persons")
-        for prefix, total_key in SUM_GROUPS.items():
-            keys = _keys_with(prefix, all_sets)
-            if keys:
-                changed |= table(keys, total_key)
+        for keys, total_key in [*dimensions, *sum_groups]:
+            changed |= table(keys, total_key)
         for key in person_keys:
             if key not in grouped:
                 changed |= series(key)

@@ -217,6 +217,13 @@ def period_table(data: dict, code: str = "year", *, suppressed: bool = False) ->
     }
 
 
+def period_total(data: dict, code: str) -> list[Cell]:
+    """The county's total of one period as ``period_table(data, code)["total"]`` (unprotected)
+    without the managers' rows."""
+    period = next(p for p in data["periods"] if p["code"] == code)
+    return [Cell(number(key, period["total"].get(key, _zero(key)))) for key in data["keys"]]
+
+
 def headings(keys: list[str]) -> list[str]:
     return [label(key) for key in keys]
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ SUMMARY_KEYS = (
     "fte",
     "caseload_per_fte",
 )
+SHOWN_SECONDS = 7 * 24 * 3600  # a submitted report's protected tables (frozen: never stale)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -62,12 +64,17 @@ def _summary(table: dict) -> dict:
     }
 
 
-def _all_figures(data: dict, *, suppressed: bool) -> list[dict]:
-    """Every figure of the county (rows) for the year and the quarters (columns)."""
-    totals = [
-        reports.period_table(data, p["code"], suppressed=suppressed)["total"]
+def _tables(data: dict, *, suppressed: bool) -> dict[str, dict]:
+    """The table of each period (the year and the quarters) by period code."""
+    return {
+        p["code"]: reports.period_table(data, p["code"], suppressed=suppressed)
         for p in data["periods"]
-    ]
+    }
+
+
+def _all_figures(data: dict, tables: dict[str, dict]) -> list[dict]:
+    """Every figure of the county (rows) for the year and the quarters (columns)."""
+    totals = [tables[p["code"]]["total"] for p in data["periods"]]
     return [
         {"label": reports.label(key), "cells": [t[i] for t in totals]}
         for i, key in enumerate(data["keys"])
@@ -88,7 +95,13 @@ def _year_context(request, year: int, form=None) -> dict:
     today = timezone.localdate()
     ended = reports.year_has_ended(year, today)
     may_submit = rules.can_submit(request.user) and ended and report is None
-    table = reports.period_table(data, "year")
+    # Unprotected, the quarters' totals need no table of the managers.
+    tables = {
+        p["code"]: reports.period_table(data, "year")
+        if p["code"] == "year"
+        else {"total": reports.period_total(data, p["code"])}
+        for p in data["periods"]
+    }
     return {
         "nav": "figures",
         "kreis": kreis,
@@ -100,8 +113,8 @@ def _year_context(request, year: int, form=None) -> dict:
         "overdue": ended and report is None and today > reports.dt.date(year + 1, 1, 31),
         "may_submit": may_submit,
         "form": form if form is not None else (SubmitForm() if may_submit else None),
-        "summary": _summary(table),
-        "all_figures": _all_figures(data, suppressed=False),
+        "summary": _summary(tables["year"]),
+        "all_figures": _all_figures(data, tables),
         "periods": data["periods"],
         "differences": _differences(report, kreis) if report is not None else None,
     }
@@ -202,9 +215,28 @@ def report_state_list(request):
     )
 
 
+def _state_shown(report) -> dict:
+    """The protected tables of a submitted report as the state page shows them. The figures of
+    a submitted report are frozen, so their protection never changes: it is computed once (the
+    suppression of ~100 figures x managers x five periods costs a few hundred ms) and kept in
+    Django's cache under the report, its submission time and the language of the headings."""
+    key = (
+        f"ww:report:state:v1:{report.uuid}:{report.submitted_at.isoformat()}:"
+        f"{translation.get_language()}"
+    )
+    shown = cache.get(key)
+    if shown is None:
+        tables = _tables(report.data, suppressed=True)
+        shown = {
+            "summary": _summary(tables["year"]),
+            "all_figures": _all_figures(report.data, tables),
+        }
+        cache.set(key, shown, SHOWN_SECONDS)
+    return shown
+
+
 def report_state(request, ags: str, year: int):
     report = reports.submitted_report(user=request.user, ags=ags, year=year)
-    table = reports.period_table(report.data, "year", suppressed=True)
     return render(
         request,
         "statistics/report_state.html",
@@ -213,8 +245,7 @@ def report_state(request, ags: str, year: int):
             "report": report,
             "kreis": report.kreis,
             "year": year,
-            "summary": _summary(table),
-            "all_figures": _all_figures(report.data, suppressed=True),
+            **_state_shown(report),
             "periods": report.data["periods"],
         },
     )
