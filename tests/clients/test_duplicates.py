@@ -81,6 +81,33 @@ def test_persons_of_another_kreis_are_never_candidates(alice, charlie):
     assert _found(charlie, "Olena", "Shevchenko", birth_date=BORN) == []
 
 
+def test_without_birth_data_both_names_must_match_in_any_year(alice):
+    unknown = {"birth_date": None, "birth_date_precision": "unknown"}
+    person = make_client(alice, given_names="Amina", family_name="Haddad", **unknown)
+    older = make_client(alice, given_names="Amina", family_name="Haddad", birth_date=BORN)
+    make_client(alice, given_names="Amina", family_name="Schmidt", **unknown)
+    found = {c.client for c in _found(alice, "Haddad", "Amina")}  # swapped, no birth data
+    assert found == {person, older}
+    # With a year of birth, persons without one need both names as well.
+    assert {c.client for c in _found(alice, "Amina", "Haddad", birth_year=1975)} == {person}
+
+
+def test_a_restricted_case_file_is_shown_read_only_to_the_responsible(alice, bob):
+    from wegweiser.dataprotection.services import restriction_set
+
+    person = make_client(alice, given_names="Olena", family_name="Shevchenko", birth_date=BORN)
+    restriction_set(
+        actor=alice,
+        case=person.cases.get(),
+        reason="Richtigkeit bestritten",
+        requested_on=timezone.localdate(),
+    )
+    mine = _found(alice, "Olena", "Shevchenko", birth_date=BORN)[0]
+    assert mine.visible and not mine.editable
+    shared = _found(bob, "Olena", "Shevchenko", birth_date=BORN)[0]
+    assert not shared.visible and not shared.editable
+
+
 def test_candidates_need_a_constant_number_of_queries(alice):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -19,13 +19,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
 from wegweiser.clients import choices, rules
 from wegweiser.clients.models import Case, Client
-from wegweiser.clients.names import phonetic_key, search_columns, tokens
+from wegweiser.clients.names import phonetic_key, phonetic_q, search_columns, tokens
 
 LIKELY = 0.85
 POSSIBLE = 0.70
@@ -72,6 +72,11 @@ class Word:
     variants: tuple[str, ...]  # lower-case Latin spellings (tokens of names.tokens)
     abjad: bool  # written in Arabic or Hebrew script: vowels are mostly not written
     keys: frozenset[str]
+    # The consonant skeletons of the variants (``_skeleton``), computed once per word.
+    skeletons: tuple[str, ...] = dataclasses.field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "skeletons", tuple(_skeleton(v) for v in self.variants))
 
 
 def _words(text: str) -> list[Word]:
@@ -98,15 +103,15 @@ def _skeleton(text: str) -> str:
 def word_similarity(a: Word, b: Word) -> float:
     best = 0.0
     phonetic = bool(a.keys & b.keys)
-    for x in a.variants:
-        for y in b.variants:
+    abjad = a.abjad or b.abjad
+    for x, sx in zip(a.variants, a.skeletons, strict=True):
+        for y, sy in zip(b.variants, b.skeletons, strict=True):
             if x == y:
                 return 1.0
             score = fuzz.ratio(x, y) / 100
             if phonetic:
                 score = 0.6 + 0.4 * score
-            if a.abjad or b.abjad:
-                sx, sy = _skeleton(x), _skeleton(y)
+            if abjad:
                 skeleton = 0.92 if sx == sy else 0.9 * fuzz.ratio(sx, sy) / 100
                 score = max(score, skeleton)
             best = max(best, score)
@@ -128,12 +133,36 @@ def part_similarity(a: list[Word], b: list[Word]) -> float:
     its best match in the longer one, a little less when words are missing."""
     if not a or not b:
         return 0.0
+    cache = getattr(a, "similar", None)
+    if cache is not None and isinstance(b, _Part):
+        found = cache.get(id(b))
+        if found is None:
+            found = cache[id(b)] = _part_similarity(a, b)
+        return found
+    return _part_similarity(a, b)
+
+
+def _part_similarity(a: list[Word], b: list[Word]) -> float:
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     matched = sum(max(word_similarity(w, v) for v in long_) for w in short) / len(short)
     matched *= 0.9 + 0.1 * len(short) / len(long_)
     if len(a) > 1 or len(b) > 1:
-        matched = max(matched, word_similarity(_joined(a), _joined(b)))
+        matched = max(matched, word_similarity(_joined_of(a), _joined_of(b)))
     return matched
+
+
+class _Part(list):
+    """The words of a name part, with their joined form computed once and the similarity to
+    other parts remembered (by ``id``: the parts of one check are all kept by ``_memo_words``
+    until it ends)."""
+
+    joined: Word
+    similar: dict[int, float]
+
+
+def _joined_of(words: list[Word]) -> Word:
+    joined = getattr(words, "joined", None)
+    return joined if joined is not None else _joined(words)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,9 +173,12 @@ class PersonName:
     family: tuple[list[Word], ...]
 
     @classmethod
-    def of(cls, given_names, family_name, given_latin="", family_latin="") -> PersonName:
-        given = [w for w in (_words(given_names), _words(given_latin)) if w]
-        family = [w for w in (_words(family_name), _words(family_latin)) if w]
+    def of(
+        cls, given_names, family_name, given_latin="", family_latin="", *, words=None
+    ) -> PersonName:
+        words = words or _words
+        given = [w for w in (words(given_names), words(given_latin)) if w]
+        family = [w for w in (words(family_name), words(family_latin)) if w]
         return cls(given=tuple(given), family=tuple(family))
 
 
@@ -218,13 +250,14 @@ class Person:
     pk: int | None = None
 
     @classmethod
-    def of_client(cls, client: Client) -> Person:
+    def of_client(cls, client: Client, *, words=None) -> Person:
         return cls(
             name=PersonName.of(
                 client.given_names,
                 client.family_name,
                 client.given_names_latin,
                 client.family_name_latin,
+                words=words,
             ),
             birth=Birth(client.birth_date, client.birth_year),
             gender=client.gender,
@@ -266,11 +299,21 @@ def _blocking_keys(*names: str) -> list[str]:
     return list(dict.fromkeys(phonetic_key(t) for t in words))
 
 
-def _any_key_q(keys: list[str]) -> Q:
-    condition = Q(pk__in=[])
-    for key in keys:
-        condition |= Q(name_phonetic__contains=f" {key} ")
-    return condition
+def _memo_words():
+    """``_words`` remembered for the names of one check (many persons of a block share a
+    given or family name); nothing is kept beyond it."""
+    memo: dict[str, list[Word]] = {}
+
+    def words(text: str) -> list[Word]:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = _Part(_words(text))
+            found.similar = {}
+            if found:
+                found.joined = _joined(found)
+        return found
+
+    return words
 
 
 @dataclasses.dataclass
@@ -288,18 +331,39 @@ class Candidate:
         return [str(REASON_LABELS[r]) for r in self.reasons]
 
 
-def _person_cases(client_ids: Iterable[int], household_ids: Iterable[int]) -> dict:
-    """Per person its cases, newest open first; per household the cases of its members."""
+def _person_cases(client_ids: Iterable[int], household_ids: Iterable[int], *, user=None) -> dict:
+    """Per person its cases, newest open first; per household the cases of its members. With
+    ``user``: also the user's access to each of these cases (as ``_access_map`` gives it),
+    read in the same query."""
     by_client: dict[int, list[Case]] = defaultdict(list)
     by_household: dict[int, list[Case]] = defaultdict(list)
-    cases = Case.objects.filter(
-        Q(client_id__in=list(client_ids)) | Q(client__household_id__in=list(household_ids))
-    ).select_related("responsible", "team", "client")
+    access: dict[int, rules.Access] = {}
+    # The persons first (by primary key or household, both indexed), then their cases by
+    # ``client_id``: an OR across the two tables would make PostgreSQL read every case.
+    persons = Client.objects.filter(
+        Q(pk__in=list(client_ids)) | Q(household_id__in=list(household_ids))
+    ).values("pk")
+    # The person's household from its column, not the whole person (``case.client`` loads it
+    # when needed).
+    cases = (
+        Case.objects.filter(client_id__in=persons)
+        .select_related("responsible", "team")
+        .annotate(client_household_id=F("client__household_id"))
+    )
+    with_access = user is not None and user.does_casework
+    if with_access:
+        cases = cases.annotate(
+            access_visible=ExpressionWrapper(rules.casework_q(user), BooleanField()),
+            access_restricted=ExpressionWrapper(rules.restricted_q(), BooleanField()),
+        )
     for case in sorted(cases, key=lambda c: (c.closed_on is not None, -c.opened_on.toordinal())):
         by_client[case.client_id].append(case)
-        if case.client.household_id:
-            by_household[case.client.household_id].append(case)
-    return {"client": by_client, "household": by_household}
+        if case.client_household_id:
+            by_household[case.client_household_id].append(case)
+        if with_access and case.access_visible:
+            restricted = case.access_restricted
+            access[case.pk] = rules.Access.CONTENT if restricted else rules.Access.EDIT
+    return {"client": by_client, "household": by_household, "access": access}
 
 
 def _is_merged_away(cases: list[Case]) -> bool:
@@ -356,39 +420,75 @@ def candidates(
         return []
     # Blocking: a phonetic key of a family or given name (the column holds the keys of every
     # name word, so swapped names meet too) and the year of birth (±1); persons without a year
-    # of birth must share keys of both parts.
-    family_q = _any_key_q(family_keys)
-    given_q = _any_key_q(given_keys)
+    # of birth must share keys of both parts. On PostgreSQL one lookup in the index of keys
+    # by county and year (names.phonetic_q), whatever the size of the county.
+    kreis_id = user.kreis_id
     if birth_year:
-        years = [birth_year - 1, birth_year, birth_year + 1]
-        block = ((family_q | given_q) & Q(birth_year__in=years)) | (
-            family_q & given_q & Q(birth_year__isnull=True)
+        keys = [*family_keys, *given_keys]
+        near = [birth_year - 1, birth_year + 1]
+        if Birth(birth_date, birth_year).exact:
+            # Two exact dates in neighbouring years are no match (birth_factor): of those
+            # years only persons without a day of birth (none, or 1 January) are read.
+            unsure_day = Q(birth_date__isnull=True) | Q(
+                birth_date__in=[dt.date(year, 1, 1) for year in near]
+            )
+            dated = phonetic_q(keys, kreis_id=kreis_id, years=[birth_year]) | (
+                phonetic_q(keys, kreis_id=kreis_id, years=near) & unsure_day
+            )
+        else:
+            dated = phonetic_q(keys, kreis_id=kreis_id, years=[near[0], birth_year, near[1]])
+        block = dated | (
+            phonetic_q(family_keys, kreis_id=kreis_id, years=[None])
+            & phonetic_q(given_keys, kreis_id=kreis_id, years=[None])
         )
     else:
-        block = family_q & given_q
-    clients = list(
-        Client.objects.filter(block, kreis_id=user.kreis_id)
-        .exclude(pk__in=list(exclude_client_ids))
-        .order_by("pk")[:BLOCK_LIMIT]
-    )
+        block = phonetic_q(family_keys, kreis_id=kreis_id) & phonetic_q(
+            given_keys, kreis_id=kreis_id
+        )
+    # Rows, not model instances: most persons of a block are no candidates; those who are become
+    # ``Client`` instances with the columns loaded (Client.from_db).
+    names = _block_columns()
+    # (The block holds the Kreis: see names.phonetic_q.)
+    block_qs = Client.objects.filter(block).exclude(pk__in=list(exclude_client_ids)).order_by("pk")
+    rows = list(block_qs.values_list(*names)[:BLOCK_LIMIT])
+    at = {name: i for i, name in enumerate(names)}
+    words = _memo_words()
     new = Person(
-        name=PersonName.of(given_names, family_name, given_names_latin, family_name_latin),
+        name=PersonName.of(
+            given_names, family_name, given_names_latin, family_name_latin, words=words
+        ),
         birth=Birth(birth_date, birth_year),
         gender=gender or "",
     )
     scored = []
-    for client in clients:
-        value, reasons = score(new, Person.of_client(client))
+    for row in rows:
+        birth = Birth(row[at["birth_date"]], row[at["birth_year"]])
+        # The birth data first: a person born in another year needs no comparison of names.
+        if not birth_factor(new.birth, birth)[0]:
+            continue
+        other = Person(
+            name=PersonName.of(
+                row[at["given_names"]],
+                row[at["family_name"]],
+                row[at["given_names_latin"]],
+                row[at["family_name_latin"]],
+                words=words,
+            ),
+            birth=birth,
+            gender=row[at["gender"]],
+            pk=row[at["id"]],
+        )
+        value, reasons = score(new, other)
         if value >= threshold:
-            scored.append((value, reasons, client))
+            scored.append((value, reasons, Client.from_db(block_qs.db, names, row)))
     if not scored:
         return []
     cases = _person_cases(
-        [c.pk for _v, _r, c in scored], {c.household_id for _v, _r, c in scored if c.household_id}
+        [c.pk for _v, _r, c in scored],
+        {c.household_id for _v, _r, c in scored if c.household_id},
+        user=user,
     )
-    access_map = _access_map(
-        user, [c for group in cases.values() for own in group.values() for c in own]
-    )
+    access_map = cases["access"]
     found = []
     for value, reasons, client in sorted(scored, key=lambda s: (-s[0], s[2].pk)):
         own = cases["client"].get(client.pk, [])
@@ -484,6 +584,12 @@ REPORT_FIELDS = (
     "household_id",
     "kreis_id",
 )
+
+
+def _block_columns() -> list[str]:
+    """The columns of ``REPORT_FIELDS`` in the order of the model's fields (Client.from_db)."""
+    wanted = {"id" if name == "pk" else name for name in REPORT_FIELDS}
+    return [f.attname for f in Client._meta.concrete_fields if f.attname in wanted]
 
 
 def report_pairs(*, user, threshold: float = POSSIBLE) -> list[Pair]:

@@ -12,6 +12,7 @@ import unicodedata
 
 import cologne_phonetics
 from anyascii import anyascii
+from django.db.models import BooleanField, Expression, F, Q
 
 _GERMAN_FOLD = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
@@ -188,3 +189,85 @@ def query_terms(query: str) -> list[tuple[str, str]]:
         token = word_tokens[0]
         terms.append((token, phonetic_key(token) if not token.isdigit() else ""))
     return terms
+
+
+# --- looking the keys up in the database ------------------------------------------------------
+#
+# On PostgreSQL a GIN index holds per person the phonetic keys of the name, each as
+# "<kreis>:<year of birth>:<key>" and "<kreis>:*:<key>" (migration 0006, function
+# ``clients_block_keys``): the duplicate check finds the persons of a key and a year of birth, the
+# search those of a key, in the index of the county and without reading other persons. Other
+# databases (SQLite) compare the column ``name_phonetic`` (" key1 key2 ") with LIKE.
+
+ANY_YEAR = "*"
+
+
+def _uses_key_index() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+class _KeysOverlap(Expression):
+    """``clients_block_keys(kreis, birth_year, name_phonetic) && elements`` (PostgreSQL)."""
+
+    conditional = True
+
+    def __init__(self, prefix: str, elements: list[str]):
+        super().__init__(output_field=BooleanField())
+        self.columns = [F(f"{prefix}kreis"), F(f"{prefix}birth_year"), F(f"{prefix}name_phonetic")]
+        self.elements = elements
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        sql, params = [], []
+        for column in self.columns:
+            column_sql, column_params = compiler.compile(column)
+            sql.append(column_sql)
+            params.extend(column_params)
+        return f"(clients_block_keys({', '.join(sql)}) && %s::text[])", [*params, self.elements]
+
+
+def phonetic_q(
+    keys: list[str], *, kreis_id: int, years: list[int | None] | None = None, prefix: str = ""
+) -> Q:
+    """Persons of the Kreis with one of these phonetic keys in their name, born in one of these
+    years (``None`` in the list: no year of birth recorded; ``years=None``: any year). The
+    condition holds the Kreis: the caller need not (and on SQLite should not) filter on it
+    again. PostgreSQL: one lookup in the index of keys (county and year are part of it).
+    SQLite: a subquery over the index (kreis, birth_year, name_phonetic) that compares the keys
+    with LIKE in the index (with a filter on the county beside it, SQLite reads every person of
+    the county by the index of ``kreis_id`` alone)."""
+    keys = list(dict.fromkeys(k for k in keys if k))
+    if not keys:
+        return Q(pk__in=[])
+    if _uses_key_index():
+        if years is None:
+            slots = [ANY_YEAR]
+        else:
+            slots = ["" if year is None else str(year) for year in years]
+        elements = [f"{kreis_id}:{slot}:{key}" for slot in slots for key in keys]
+        return Q(_KeysOverlap(prefix, elements)) & Q(**{f"{prefix}kreis_id": kreis_id})
+    if years is None:
+        return _keys_like(keys, prefix) & Q(**{f"{prefix}kreis_id": kreis_id})
+    from wegweiser.clients.models import Client
+
+    known = [year for year in years if year is not None]
+    year_q = Q(birth_year__in=known) if known else Q(pk__in=[])
+    if None in years:
+        year_q |= Q(birth_year__isnull=True)
+    # Answered from the index (kreis, birth_year, name_phonetic) alone (migration 0006).
+    persons = Client.objects.filter(year_q, _keys_like(keys), kreis_id=kreis_id).values("pk")
+    return Q(**{f"{prefix}pk__in": persons})
+
+
+def _keys_like(keys: list[str], prefix: str = "") -> Q:
+    condition = Q(pk__in=[])
+    for key in keys:
+        condition |= Q(**{f"{prefix}name_phonetic__contains": f" {key} "})
+    return condition

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wegweiser.clients import rules
 from wegweiser.clients.models import Case, Client, Consent
-from wegweiser.clients.names import query_terms
+from wegweiser.clients.names import phonetic_q, query_terms
 
 CASE_NUMBER_RE = re.compile(r"^\d{4}-\d{1,6}$")
 DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -32,7 +32,7 @@ def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
     elif status == "closed":
         qs = qs.filter(closed_on__isnull=False)
     if query:
-        qs = qs.filter(search_q(query, by_person=user.does_casework))
+        qs = qs.filter(search_q(query, by_person=user.does_casework, kreis_id=user.kreis_id))
     return qs.order_by("client__family_name_latin", "client__given_names_latin", "pk")
 
 
@@ -197,7 +197,10 @@ def search_q(query: str, *, by_person: bool = True, kreis_id: int | None = None)
     for token, key in terms:
         term_q = Q(client__name_tokens__contains=f" {token}")
         if key and len(token) >= 3:
-            term_q |= Q(client__name_phonetic__contains=f" {key} ")
+            if kreis_id:
+                term_q |= phonetic_q([key], kreis_id=kreis_id, prefix="client__")
+            else:
+                term_q |= Q(client__name_phonetic__contains=f" {key} ")
         condition &= term_q
     return condition
 

@@ -26,6 +26,7 @@ from wegweiser.core.forms import call_service
 from wegweiser.counselling.selectors import sessions_of_case
 
 PAGE_SIZE = 50
+SEARCH_IDS = 500
 
 
 def case_list(request):
@@ -40,9 +41,13 @@ def case_list(request):
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "open"
     cases = selectors.case_list(user, status=status, query=query)
-    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.POST.get("seite") or request.GET.get("seite")
-    )
+    ids = cases.values_list("pk", flat=True)
+    if query:
+        # A search finds few cases: their ids in one query, paged here (no COUNT beforehand).
+        found = list(ids[: SEARCH_IDS + 1])
+        if len(found) <= SEARCH_IDS:
+            ids = found
+    page = Paginator(ids, PAGE_SIZE).get_page(request.POST.get("seite") or request.GET.get("seite"))
     page.object_list = selectors.case_rows(page.object_list)
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
     return render(
