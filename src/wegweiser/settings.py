@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wegweiser.funding",
     "wegweiser.volunteers",
     "wegweiser.dataprotection",
+    "wegweiser.transfer",
     "wegweiser.api",
 ]
 
