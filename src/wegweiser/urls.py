@@ -17,6 +17,7 @@ urlpatterns = [
     path("foerderung/", include("wegweiser.funding.urls")),
     path("ehrenamt/", include("wegweiser.volunteers.urls")),
     path("datenschutz/", include("wegweiser.dataprotection.urls")),
+    path("datenuebernahme/", include("wegweiser.transfer.urls")),
     path("", include("wegweiser.plans.urls")),
     path("", include("wegweiser.referrals.urls")),
     path("", include("wegweiser.core.urls")),
