@@ -289,3 +289,37 @@ FORM_RENDERER = "wegweiser.core.forms.KernFormRenderer"
 TESTING = env_bool("WEGWEISER_TESTING", default=False)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# The cache is shared by the processes of one server (files under var/cache): rate limits of the
+# login, the figures of submitted reports and the progress of background jobs (imports, exports)
+# are the same whichever worker answers. A deployment over several servers sets
+# WEGWEISER_CACHE_URL to a shared cache (redis://...). Tests keep a cache per process in memory.
+_CACHE_URL = env("WEGWEISER_CACHE_URL", default="")
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+    }
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("WEGWEISER_CACHE_DIR", default=str(PROJECT_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
+# Background jobs of imports and exports (transfer.jobs): in a thread of the web process that
+# started them; WEGWEISER_JOBS_INLINE=1 runs them at once in the request (tests, debugging).
+# Uploaded import files up to 50 MB; the export's ZIP files are kept here for a day.
+TRANSFER_JOBS_INLINE = env_bool("WEGWEISER_JOBS_INLINE", default=False)
+TRANSFER_MAX_UPLOAD = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+WEGWEISER_EXPORT_DIR = Path(
+    env("WEGWEISER_EXPORT_DIR", default=str(PROJECT_DIR / "var" / "exports"))
+)
