@@ -145,7 +145,15 @@ def _fail(job, error) -> None:
     from wegweiser.transfer.importer import ImportRefused
     from wegweiser.transfer.readers import ReadError
 
-    if isinstance(error, (ImportRefused, ReadError)):
+    if isinstance(job, ExportJob):
+        job.refresh_from_db(fields=["state", "error"])
+        if job.state == JobState.FAILED and job.error:
+            return  # ``export.build`` recorded its own message and removed the partial file
+        message = _(
+            "The export stopped because of an internal error. Please try again; if it happens "
+            "again, tell your administrator (reference %(ref)s)."
+        ) % {"ref": str(job.uuid)[:8]}
+    elif isinstance(error, (ImportRefused, ReadError)):
         message = error.message
     else:
         message = _(

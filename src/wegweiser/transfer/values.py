@@ -176,9 +176,14 @@ def _parse_id(raw) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# A text that starts like a formula is written with a leading apostrophe by Excel users and by
+# Wegweiser's own CSV export (so that Excel shows it as text): the apostrophe is not part of it.
+_FORMULA_GUARD = re.compile(r"^'(?=[=+\-@])")
+
+
 def _parse_text(raw) -> str:
     text = _as_text(raw, decimal_comma=True).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    return _FORMULA_GUARD.sub("", _CONTROL.sub("", text).strip())
 
 
 def _two_digit_year(yy: int) -> int:
