@@ -60,6 +60,17 @@ def _template_for(kreis_id: int, kind: str, headers: list[str]) -> ImportTemplat
     return None
 
 
+def _remembered_responsible(template: ImportTemplate | None, actor):
+    """The responsible person the template remembers, if she still does case work here."""
+    from wegweiser.accounts.models import User
+
+    public_id = (template.options or {}).get("default_responsible") if template else None
+    if not public_id:
+        return None
+    user = User.objects.filter(uuid=public_id, kreis_id=actor.kreis_id, is_active=True).first()
+    return user if user is not None and user.does_casework else None
+
+
 def import_upload(*, actor, kind: str, file_name: str, data: bytes) -> ImportJob:
     """A new import of a file: read its header (a clear message if it cannot be read) and
     assign the columns from a remembered template or by their names."""
@@ -76,6 +87,7 @@ def import_upload(*, actor, kind: str, file_name: str, data: bytes) -> ImportJob
     preview = _read_preview(data, file_name)
     template = _template_for(actor.kreis_id, kind, preview.headers)
     mapping = dict(template.mapping) if template else guess_mapping(kind, preview.headers)
+    default_responsible = _remembered_responsible(template, actor)
     with transaction.atomic():
         job = ImportJob(
             kreis_id=actor.kreis_id,
@@ -89,6 +101,7 @@ def import_upload(*, actor, kind: str, file_name: str, data: bytes) -> ImportJob
             headers=preview.headers,
             mapping=mapping,
             template=template,
+            default_responsible=default_responsible,
         )
         job.full_clean(exclude=["file_data"])
         job.save()
@@ -220,6 +233,9 @@ def import_map(
                     "options": {
                         "sheet": job.reading.get("sheet", ""),
                         "header_row": job.reading.get("header_row"),
+                        "default_responsible": (
+                            str(default_responsible.uuid) if default_responsible else ""
+                        ),
                     },
                     "created_by": actor,
                 },
