@@ -42,8 +42,6 @@ class Command(BaseCommand):
 
 
 def _purge() -> int:
-    try:
-        from wegweiser.transfer.export import purge_old_exports
-    except ImportError:  # pragma: no cover - the export module is part of the app
-        return 0
+    from wegweiser.transfer.export import purge_old_exports
+
     return purge_old_exports() or 0
