@@ -205,10 +205,15 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in timings.items()}
     print()
     _load_env.print_machine(info)
+
+    def de(value: float) -> str:
+        return f"{value:.1f}".replace(".", ",")
+
+    rows = f"{args.rows:,}".replace(",", ".")
     print(
-        f"| {args.rows:,} Personen ({args.format}, {connection.vendor}) | "
-        f"{med['read']:.1f} | {med['check']:.1f} | {med['run']:.1f} | {med['total']:.1f} | "
-        f"≤ 120 | {'erfüllt' if med['total'] <= 120 else 'verfehlt'} |".replace(",", ".")
+        f"| {rows} Personen ({args.format}, {connection.vendor}) | {de(med['read'])} | "
+        f"{de(med['check'])} | {de(med['run'])} | {de(med['total'])} | ≤ 120 | "
+        f"{'erfüllt' if med['total'] <= 120 else 'verfehlt'} |"
     )
 
 

@@ -86,11 +86,11 @@ def enqueue(job) -> None:
     """Run the job after the current transaction commits (in a thread, or at once with
     ``TRANSFER_JOBS_INLINE``)."""
     model, pk = type(job), job.pk
+    if settings.TRANSFER_JOBS_INLINE:
+        run_job(model, pk)  # at once, inside the caller's transaction (tests, debugging)
+        return
 
     def start():
-        if settings.TRANSFER_JOBS_INLINE:
-            run_job(model, pk)
-            return
         thread = threading.Thread(
             target=_thread_main, args=(model, pk), name=f"transfer-{pk}", daemon=True
         )
