@@ -650,7 +650,8 @@ def _profile(m: Measurement, args) -> None:
     sql_ms = sum(q[1] for q in queries.values()) / n * 1000
     print(f"{m.label}: {n} Anfragen, {took:.1f} ms je Anfrage, davon SQL {sql_ms:.1f} ms")
     print(f"{total / n:.1f} SQL-Anweisungen je Anfrage; die teuersten (ms je Anfrage, Anzahl):")
-    for sql, (count, seconds) in sorted(queries.items(), key=lambda q: -q[1][1])[: args.profile_sql]:
+    costly = sorted(queries.items(), key=lambda q: -q[1][1])[: args.profile_sql]
+    for sql, (count, seconds) in costly:
         print(f"  {seconds / n * 1000:7.2f} ms {count / n:5.1f}×  {sql}")
     print()
 
