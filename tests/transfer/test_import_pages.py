@@ -147,9 +147,7 @@ def test_a_likely_duplicate_needs_a_decision(admin_client, alice):
     assert existing.cases.count() == 1
 
 
-def test_an_interrupted_job_is_offered_again_and_run_by_the_command(
-    admin_client, alice, settings
-):
+def test_an_interrupted_job_is_offered_again_and_run_by_the_command(admin_client, alice, settings):
     _upload(admin_client)
     job = ImportJob.objects.get()
     # The dry run was claimed by a process that died: no sign of life for longer than allowed.
