@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Length
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,9 +36,21 @@ def _require(request) -> None:
         raise PermissionDenied
 
 
+def _jobs(request):
+    """The county's imports without their files (up to 50 MB each): ``has_file`` tells whether
+    the file is still kept; it is read only where it is needed."""
+    return (
+        ImportJob.objects.filter(kreis_id=request.user.kreis_id)
+        .defer("file_data")
+        .annotate(file_length=Length("file_data"))
+    )
+
+
 def _job(request, uuid) -> ImportJob:
     _require(request)
-    return get_object_or_404(ImportJob, uuid=uuid, kreis_id=request.user.kreis_id)
+    job = get_object_or_404(_jobs(request), uuid=uuid)
+    job.has_file = bool(job.file_length)
+    return job
 
 
 def _responsibles(user):
@@ -128,11 +141,11 @@ def import_detail(request, uuid):
     context = {"job": job, "nav": "transfer", "stale": jobs.is_stale(job)}
     if job.state in RUNNING_STATES:
         context["progress"] = _progress(job)
-    elif job.state in (JobState.UPLOADED, JobState.FAILED) and job.file_data:
+    elif job.state in (JobState.UPLOADED, JobState.FAILED) and job.has_file:
         context.update(_mapping_context(request, job))
     elif job.state == JobState.CHECKED:
         context.update(_report_context(request, job))
-        if request.GET.get("zuordnung") and job.file_data:
+        if request.GET.get("zuordnung") and job.has_file:
             context.update(_mapping_context(request, job))
         services.import_report_viewed(actor=request.user, job=job)
     if job.state in (JobState.CHECKED, JobState.DONE):
