@@ -31,6 +31,7 @@ from wegweiser.accounts.models import User
 from wegweiser.clients.models import Case, Client, Consent
 from wegweiser.core.validators import validate_no_control_characters
 from wegweiser.counselling.models import MAX_DURATION_MINUTES, NOTE_MAX, CounsellingSession
+from wegweiser.counselling.services import SESSION_FIELDS
 from wegweiser.plans.models import Goal, GoalStatus, Plan, Priority
 from wegweiser.referrals.models import (
     CLOSING_STATUSES,
@@ -93,17 +94,7 @@ ACTIONS = {
 }
 # Model fields an import sets per kind (the case besides).
 FIELDS = {
-    ImportKind.SESSIONS: (
-        "held_on",
-        "duration_minutes",
-        "channel",
-        "interpreter_used",
-        "interpreter_language",
-        "fields_of_action",
-        "summary",
-        "confidential_note",
-        "counsellor",
-    ),
+    ImportKind.SESSIONS: (*SESSION_FIELDS, "counsellor"),
     ImportKind.GOALS: (
         "field_of_action",
         "text",
