@@ -189,7 +189,9 @@ def _progress(job: ImportJob) -> dict:
     found = jobs.progress_of(job)
     done, total = found.get("done") or 0, found.get("total") or 0
     percent = int(done * 100 / total) if total else 0
-    return {"done": done, "total": total, "percent": percent}
+    # The rows of the file (the import reports its two passes over them as one total).
+    rows = job.reading.get("rows") or (total if job.state == JobState.CHECKING else total // 2)
+    return {"done": done, "total": total, "percent": percent, "rows": rows}
 
 
 def import_progress(request, uuid):
