@@ -45,6 +45,14 @@ def progress_of(job) -> dict:
     return {"done": job.progress_done, "total": job.progress_total, "at": None}
 
 
+def progress_shown(job) -> dict:
+    """What the progress bar of a running job shows: {"done", "total", "percent"}."""
+    found = progress_of(job)
+    done, total = found.get("done") or 0, found.get("total") or 0
+    percent = min(100, int(done * 100 / total)) if total else 0
+    return {"done": done, "total": total, "percent": percent}
+
+
 def is_stale(job) -> bool:
     """A running job without a sign of life for ``STALE_AFTER`` seconds (queued jobs count from
     their claim or, unclaimed, from the time they were queued)."""

@@ -34,13 +34,6 @@ def _needs_password(request) -> bool:
     return export.can_export(request.user) and _wants_confidential(request)
 
 
-def _progress(job: ExportJob) -> dict:
-    found = jobs.progress_of(job)
-    done, total = found.get("done") or 0, found.get("total") or 0
-    percent = min(100, int(done * 100 / total)) if total else 0
-    return {"done": done, "total": total, "percent": percent}
-
-
 # The confidential notes leave only with a fresh password: the POST that asks for them is
 # suspended, the password asked, and the POST resumed (allauth's re-authentication).
 @reauthentication_required(enabled=_needs_password)
@@ -67,7 +60,7 @@ def export_detail(request, uuid):
     job = _job(request, uuid)
     context = {"job": job, "nav": "transfer", "stale": jobs.is_stale(job)}
     if job.state in RUNNING_STATES:
-        context["progress"] = _progress(job)
+        context["progress"] = jobs.progress_shown(job)
     return render(request, "transfer/export_detail.html", context)
 
 
@@ -83,7 +76,7 @@ def export_progress(request, uuid):
     return render(
         request,
         "transfer/_export_progress.html",
-        {"job": job, "progress": _progress(job), "stale": jobs.is_stale(job)},
+        {"job": job, "progress": jobs.progress_shown(job), "stale": jobs.is_stale(job)},
     )
 
 

@@ -186,12 +186,11 @@ def _report_context(request, job: ImportJob) -> dict:
 
 
 def _progress(job: ImportJob) -> dict:
-    found = jobs.progress_of(job)
-    done, total = found.get("done") or 0, found.get("total") or 0
-    percent = int(done * 100 / total) if total else 0
+    shown = jobs.progress_shown(job)
     # The rows of the file (the import reports its two passes over them as one total).
+    total = shown["total"]
     rows = job.reading.get("rows") or (total if job.state == JobState.CHECKING else total // 2)
-    return {"done": done, "total": total, "percent": percent, "rows": rows}
+    return {**shown, "rows": rows}
 
 
 def import_progress(request, uuid):
