@@ -110,6 +110,7 @@ def test_dry_run_report_and_import_with_a_template(admin_client, alice, county_a
     job.refresh_from_db()
     assert job.state == JobState.DONE
     assert job.file_data == b""  # the file is deleted after the import
+    assert "samples" not in job.reading  # and its first values with it
     assert set(Client.objects.values_list("given_names", flat=True)) == {"Amina", "Omar"}
     assert AuditEntry.objects.filter(action="transfer.import.done", object_uuid=job.uuid)
 
@@ -179,6 +180,7 @@ def test_discarding_deletes_the_file(admin_client):
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.state == JobState.CANCELLED and job.file_data == b""
+    assert "samples" not in job.reading
 
 
 def test_other_roles_get_403_and_another_countys_job_404(client, alice, charlie, county_admin):

@@ -224,11 +224,18 @@ def _run_import_job(job: ImportJob, progress: Progress) -> None:
                 result=result,
                 error="",
                 file_data=b"",
+                reading=without_file_values(job.reading),
                 progress_done=progress.total,
                 progress_total=progress.total,
                 finished_at=timezone.now(),
                 heartbeat_at=None,
             )
+
+
+def without_file_values(reading: dict) -> dict:
+    """The reading options without the first values of the columns (personal data of the file,
+    deleted together with it)."""
+    return {key: value for key, value in reading.items() if key != "samples"}
 
 
 def _run_export_job(job: ExportJob, progress: Progress) -> None:

@@ -49,6 +49,18 @@ def _read_preview(data: bytes, file_name: str, *, sheet=None, header_row=None):
         raise ValidationError(error.message) from error
 
 
+def _reading(preview) -> dict:
+    """How the file was read, with the first values of each column (shown on the mapping page
+    beside the choice, so that the page need not read the file again)."""
+    samples: dict[str, list[str]] = {h: [] for h in preview.headers}
+    for row in preview.rows[:3]:
+        for header, value in zip(preview.headers, row.values, strict=False):
+            if value not in (None, ""):
+                text = value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else str(value)
+                samples[header].append(text[:40])
+    return {**preview.describe(), "samples": {h: " · ".join(v) for h, v in samples.items()}}
+
+
 def _template_for(kreis_id: int, kind: str, headers: list[str]) -> ImportTemplate | None:
     """The county's most recently used template of this kind whose columns the file has."""
     present = set(headers)
@@ -97,7 +109,7 @@ def import_upload(*, actor, kind: str, file_name: str, data: bytes) -> ImportJob
             file_sha256=hashlib.sha256(data).hexdigest(),
             file_size=len(data),
             file_data=data,
-            reading=preview.describe(),
+            reading=_reading(preview),
             headers=preview.headers,
             mapping=mapping,
             template=template,
@@ -137,7 +149,7 @@ def import_reread(*, actor, job: ImportJob, sheet: str = "", header_row: int | N
         preview = _read_preview(
             bytes(job.file_data), job.file_name, sheet=sheet or None, header_row=header_row
         )
-        job.reading = preview.describe()
+        job.reading = _reading(preview)
         job.headers = preview.headers
         template = _template_for(job.kreis_id, job.kind, preview.headers)
         job.template = template
@@ -356,6 +368,7 @@ def import_discard(*, actor, job: ImportJob) -> ImportJob:
             raise ValidationError(_("This import is done; there is nothing to discard."))
         job.state = JobState.CANCELLED
         job.file_data = b""
+        job.reading = jobs.without_file_values(job.reading)
         job.finished_at = timezone.now()
         job.save()
         job.messages.all().delete()

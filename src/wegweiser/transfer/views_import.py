@@ -106,34 +106,12 @@ def _mapping_context(request, job: ImportJob, form=None, reading_form=None) -> d
                 "header_row": job.reading.get("header_row"),
             },
         )
-    samples = _samples(job)
+    samples = job.reading.get("samples") or {}
     rows = []
     for f in fields_of(job.kind):
         bound = form[f"map_{f.key}"]
         rows.append({"field": f, "bound": bound, "sample": samples.get(bound.value() or "")})
     return {"mapping_form": form, "mapping_rows": rows, "reading_form": reading_form}
-
-
-def _samples(job: ImportJob) -> dict[str, str]:
-    """The first values of each column (the page shows them beside the choice)."""
-    from wegweiser.transfer.readers import ReadError, read_headers
-
-    try:
-        preview = read_headers(
-            bytes(job.file_data),
-            job.file_name,
-            sheet=job.reading.get("sheet") or None,
-            header_row=job.reading.get("header_row") or None,
-        )
-    except ReadError:
-        return {}
-    samples: dict[str, list[str]] = {h: [] for h in preview.headers}
-    for row in preview.rows[:3]:
-        for header, value in zip(preview.headers, row.values, strict=False):
-            if value not in (None, ""):
-                text = value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else str(value)
-                samples[header].append(text[:40])
-    return {h: " · ".join(v) for h, v in samples.items()}
 
 
 def import_detail(request, uuid):
