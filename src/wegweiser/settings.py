@@ -144,11 +144,18 @@ if DATABASE_REPLICA_URL:
     }
 elif env_bool("WEGWEISER_TESTING", default=False):
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
-# Figures shown on pages (dashboards, annual report as it stands, figures API) are recomputed at
-# most this often (Django's cache); 0 computes on every request (default with DEBUG and in tests).
+# Figures shown on pages (dashboards, annual report as it stands, figures API) are fresh this long
+# (Django's cache); 0 computes on every request (default with DEBUG and in tests).
 WEGWEISER_FIGURES_CACHE_SECONDS = env_int(
     "WEGWEISER_FIGURES_CACHE_SECONDS",
     default=0 if DEBUG or env_bool("WEGWEISER_TESTING", default=False) else 300,
+)
+# A result older than that is still shown while one background thread computes the next one;
+# it is kept this long (seconds); `manage.py refresh_figures` computes counties and the state ahead.
+WEGWEISER_FIGURES_KEEP_SECONDS = env_int("WEGWEISER_FIGURES_KEEP_SECONDS", default=86400)
+# Tests: the background recomputation runs at once (after the old result was answered).
+WEGWEISER_FIGURES_REFRESH_INLINE = env_bool(
+    "WEGWEISER_FIGURES_REFRESH_INLINE", default=env_bool("WEGWEISER_TESTING", default=False)
 )
 WEGWEISER_REPORTING_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -23,14 +23,19 @@ Definitions (also in docs/kennzahlen.md):
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
+import logging
+import threading
+import time
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.db.models import (
     Case,
     CharField,
@@ -51,6 +56,8 @@ from wegweiser.core.dates import month_end
 from wegweiser.counselling.models import Channel
 from wegweiser.referrals.models import ReferralStatus
 from wegweiser.statistics.models import FIELD_BITS, ContactMonth
+
+log = logging.getLogger(__name__)
 
 UNIT_KINDS = ("manager", "team", "provider", "county", "state")
 AGE_GROUPS = ("0-17", "18-26", "27-44", "45-64", "65+", "unknown")
@@ -250,17 +257,112 @@ def compute(
 
 
 def from_cache(key: str, make):
-    """``make()``, or its result of at most ``WEGWEISER_FIGURES_CACHE_SECONDS`` ago (Django's
-    cache; 0 = always ``make()``). Only for figures shown on pages, never for what is frozen."""
+    """``make()``, or a result of it computed earlier (Django's cache; only for figures shown on
+    pages, never for what is frozen). With ``WEGWEISER_FIGURES_CACHE_SECONDS`` = 0 always
+    ``make()``.
+
+    A result is fresh for ``WEGWEISER_FIGURES_CACHE_SECONDS``. After that it is still answered at
+    once, and one background thread (a lock in the cache keeps it to one per key across the
+    server's processes) computes the new result for the next request: a page never waits for a
+    computation that the data's volume makes slow, except for the very first one of a key, which
+    ``manage.py refresh_figures`` computes ahead (for counties and the state). A result is kept
+    for ``WEGWEISER_FIGURES_KEEP_SECONDS`` (a day): what nobody asked for longer is computed at
+    the next request again. Inside ``recording_as_of()`` the time each answered result was
+    computed is noted (the pages show "as of"); inside ``refreshing()`` every result is computed
+    afresh and stored when older than its ``max_age`` (what ``refresh_figures`` does)."""
     seconds = settings.WEGWEISER_FIGURES_CACHE_SECONDS
     if not seconds:
         return make()
-    key = f"ww:figures:v1:{key}"
-    result = cache.get(key)
-    if result is None:
+    key = f"ww:figures:v2:{key}"
+    entry = cache.get(key)
+    max_age = _refresh.get()
+    if entry is not None and max_age is not None and time.time() - entry[0] >= max_age:
+        entry = None
+    if entry is None:
+        computed_at = time.time()
         result = make()
-        cache.set(key, result, seconds)
+        cache.set(key, (computed_at, result), settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+    else:
+        computed_at, result = entry
+        if time.time() - computed_at >= seconds:
+            _refresh_later(key, make)
+    noted = _as_of.get()
+    if noted is not None:
+        noted.append(computed_at)
     return result
+
+
+_as_of: contextvars.ContextVar[list | None] = contextvars.ContextVar("figures_as_of", default=None)
+_refresh: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "figures_refresh", default=None
+)
+#: The background refreshes started by this process and not yet finished (tests wait for them).
+running_refreshes: set[threading.Thread] = set()
+
+
+@contextlib.contextmanager
+def recording_as_of():
+    """Collect the computation times of the cached results answered inside the block: the list
+    it yields; ``min()`` of it is the time the page's figures are as of."""
+    noted: list[float] = []
+    token = _as_of.set(noted)
+    try:
+        yield noted
+    finally:
+        _as_of.reset(token)
+
+
+def as_of(noted: list[float]):
+    """The time (aware, local) the oldest of the noted results was computed; None when the page
+    computed everything afresh."""
+    if not noted:
+        return None
+    return dt.datetime.fromtimestamp(min(noted), tz=dt.UTC)
+
+
+@contextlib.contextmanager
+def refreshing(max_age: float = 0):
+    """Inside the block, ``from_cache`` computes afresh and stores every result that is missing
+    or at least ``max_age`` seconds old (0: every result)."""
+    token = _refresh.set(max_age)
+    try:
+        yield
+    finally:
+        _refresh.reset(token)
+
+
+def _refresh_later(key: str, make) -> None:
+    """Compute ``make()`` for ``key`` once more, in a thread of this process; nothing happens if
+    another request (here or in another process) is already at it. With
+    ``WEGWEISER_FIGURES_REFRESH_INLINE`` (tests) at once, after the caller got the old result."""
+    lock = f"{key}:refreshing"
+    if not cache.add(lock, 1, timeout=max(settings.WEGWEISER_FIGURES_CACHE_SECONDS, 60)):
+        return
+
+    def run():
+        try:
+            computed_at = time.time()
+            cache.set(key, (computed_at, make()), settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+        except Exception:  # noqa: BLE001 - the old result stays; the next request tries again
+            log.exception("figures %s could not be recomputed", key)
+        finally:
+            cache.delete(lock)
+
+    if settings.WEGWEISER_FIGURES_REFRESH_INLINE:
+        run()
+        return
+
+    def thread_main():
+        close_old_connections()
+        try:
+            run()
+        finally:
+            connections.close_all()
+            running_refreshes.discard(threading.current_thread())
+
+    thread = threading.Thread(target=thread_main, name="figures-refresh", daemon=True)
+    running_refreshes.add(thread)
+    thread.start()
 
 
 def _compute(unit: Unit, period: Period, group: str | None, using: str) -> dict:

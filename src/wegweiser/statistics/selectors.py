@@ -200,7 +200,7 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
             for key, name, drill, ref in members
         ]
         total = shown_total
-    tables = _tables(rows, total, split, _months(unit, period, using=db))
+    tables = _tables(rows, total, split, months_of(unit, period, using=db))
     return Dashboard(
         unit=unit,
         unit_label=unit_label,
@@ -225,7 +225,7 @@ def _state_view_of_county(user, unit, unit_object, unit_label, period) -> Dashbo
         raw_rows[unit.pk] = grouped.get(unit.pk) or _zeros()
     shown_rows, _total = protect(*_aligned(raw_rows, figures))
     rows = [(f"kreis:{unit_object.ags}", unit_label, None, shown_rows[unit.pk])]
-    tables = _tables(rows, None, None, _months(unit, period, using=db))
+    tables = _tables(rows, None, None, months_of(unit, period, using=db))
     return Dashboard(
         unit=unit,
         unit_label=unit_label,
@@ -362,7 +362,7 @@ def _drill(user, kind: str, uuid, kreis_id, *, team_id=None) -> tuple[str, str] 
     return None
 
 
-def _months(unit: Unit, period: Period, *, using: str) -> list[tuple[dt.date, dict]]:
+def months_of(unit: Unit, period: Period, *, using: str) -> list[tuple[dt.date, dict]]:
     """Sessions by channel, sessions and hours per month of the period (one grouped query;
     cached like the figures, see ``figures.compute``)."""
     return from_cache(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from wegweiser.audit.services import audit_record
 from wegweiser.core.forms import Form
-from wegweiser.statistics import rules, selectors
+from wegweiser.statistics import figures, rules, selectors
 from wegweiser.statistics.figures import Period, Unit
 
 FIRST_YEAR = 2020
@@ -180,7 +180,9 @@ def _board(request, unit: Unit):
 
 
 def _page(request, unit: Unit, *, is_home: bool, kind: str = "", ref: str = ""):
-    form, board = _board(request, unit)
+    with figures.recording_as_of() as noted:
+        form, board = _board(request, unit)
+        volunteers = _volunteer_board(request.user, board) if is_home else None
     query = request.GET.urlencode()
     context = {
         "board": board,
@@ -193,8 +195,9 @@ def _page(request, unit: Unit, *, is_home: bool, kind: str = "", ref: str = ""):
         "note": selectors.suppression_note(),
         "split_label": SPLIT_LABELS.get(board.split) if board.split else "",
         "nav": "figures",
-        "volunteers": _volunteer_board(request.user, board) if is_home else None,
+        "volunteers": volunteers,
         "cache_minutes": -(-settings.WEGWEISER_FIGURES_CACHE_SECONDS // 60),
+        "figures_as_of": figures.as_of(noted),
     }
     return render(request, "statistics/dashboard.html", context)
 

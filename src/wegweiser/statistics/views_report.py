@@ -6,6 +6,7 @@ suppressed). Thin: the reads are in ``statistics.report``, the writes in
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wegweiser.core.forms import Form, call_service
+from wegweiser.statistics import figures, rules, services
 from wegweiser.statistics import report as reports
-from wegweiser.statistics import rules, services
 from wegweiser.statistics.db import reporting_db
 
 # The figures of the table per manager on the page (the files hold every figure).
@@ -91,7 +92,9 @@ def _differences(report, kreis) -> list[dict]:
 
 
 def _year_context(request, year: int, form=None) -> dict:
-    kreis, report, data = reports.county_report(user=request.user, year=year)
+    with figures.recording_as_of() as noted:
+        kreis, report, data = reports.county_report(user=request.user, year=year)
+        differences = _differences(report, kreis) if report is not None else None
     today = timezone.localdate()
     ended = reports.year_has_ended(year, today)
     may_submit = rules.can_submit(request.user) and ended and report is None
@@ -116,7 +119,9 @@ def _year_context(request, year: int, form=None) -> dict:
         "summary": _summary(tables["year"]),
         "all_figures": _all_figures(data, tables),
         "periods": data["periods"],
-        "differences": _differences(report, kreis) if report is not None else None,
+        "differences": differences,
+        "figures_as_of": figures.as_of(noted),
+        "cache_minutes": -(-settings.WEGWEISER_FIGURES_CACHE_SECONDS // 60),
     }
 
 

@@ -384,7 +384,7 @@ class Board:
         raise Http404
 
 
-def _cached(unit: Unit, period: Period, group: str | None, db: str) -> dict:
+def cached(unit: Unit, period: Period, group: str | None, db: str) -> dict:
     from wegweiser.statistics.figures import from_cache
 
     return from_cache(
@@ -407,13 +407,13 @@ def board(unit: Unit, period: Period) -> Board:
     if unit.kind == "county":
         kreis = Kreis.objects.get(pk=unit.pk)
         unit_object, unit_label = kreis, kreis.name
-        figures = _cached(unit, period, None, db)[None]
+        figures = cached(unit, period, None, db)[None]
         rows = [(f"kreis:{kreis.ags}", kreis.name, plain(figures))]
         total = None
     elif unit.kind == "state":
         unit_object = Land.objects.get(pk=unit.pk)
         unit_label = str(unit_object)
-        grouped = _cached(unit, period, "county", db)
+        grouped = cached(unit, period, "county", db)
         uses = Exists(get_user_model().objects.filter(kreis_id=OuterRef("pk"), is_active=True))
         counties = Kreis.objects.filter(land_id=unit.pk).filter(uses | Q(pk__in=list(grouped)))
         counties = sorted(counties.only("pk", "name", "ags"), key=lambda k: k.name.casefold())
