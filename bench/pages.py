@@ -88,6 +88,9 @@ class Measurement:
     target_p99: float | None
     run: Callable[[int], None]
     runs: list[tuple[float, float, int]] = field(default_factory=list)
+    #: called before each request, outside the measured time, and after the last run
+    prepare: Callable[[int], None] | None = None
+    finish: Callable[[], None] | None = None
 
     @property
     def p50(self) -> float:
@@ -120,13 +123,20 @@ class Measurement:
         return ", ".join(parts) or "–"
 
 
-def _measure(run: Callable[[int], None], n: int, limit: float) -> tuple[float, float, int, float]:
+def _measure(
+    run: Callable[[int], None],
+    n: int,
+    limit: float,
+    prepare: Callable[[int], None] | None = None,
+) -> tuple[float, float, int, float]:
     """p50 and p99 of the wall-clock time (ms), the number of requests, and the median CPU time
     of this process per request (ms: Python, and SQLite, which runs in the process; not the
     PostgreSQL server). On a busy machine the CPU time varies much less than the wall time."""
     samples, cpu = [], []
     deadline = time.perf_counter() + limit
     for i in range(n):
+        if prepare is not None:
+            prepare(i)
         started, cpu_started = time.perf_counter(), time.process_time()
         run(i)
         samples.append(time.perf_counter() - started)
@@ -546,25 +556,26 @@ def build(args) -> tuple[list[Measurement], dict]:
 
             return cold
 
-        def stale(run):
-            def aged(i):
-                figures.time = _AgedClock(aged.offset)
-                try:
-                    run(i)
-                finally:
-                    figures.time = time
-                aged.offset += settings.WEGWEISER_FIGURES_CACHE_SECONDS + 1
+        clock = _AgedClock(0)
 
-            aged.offset = settings.WEGWEISER_FIGURES_CACHE_SECONDS + 1
-            return aged
+        def age(i):
+            """Before each request, untimed: the previous request's recomputation finished, and
+            the clock moved on so that the figures it stored are stale again."""
+            figures.wait_for_refreshes()
+            clock.offset += settings.WEGWEISER_FIGURES_CACHE_SECONDS + 1
+            figures.time = clock
+
+        def real_clock():
+            figures.wait_for_refreshes()
+            figures.time = time
 
         cached = ("report_county", "dashboard_state", "dashboard_county", "dashboard_county_teams")
         for key in cached:
             index = next(i for i, m in enumerate(measurements) if m.key == key)
             warm = measurements[index]
-            for suffix, label, wrap in (
-                ("first", "erster Aufruf (nichts vorausberechnet)", uncached),
-                ("stale", "nach Ablauf (Neuberechnung im Hintergrund)", stale),
+            for suffix, label, run, prepare, finish in (
+                ("first", "erster Aufruf (nichts vorausberechnet)", uncached(warm.run), None, None),
+                ("stale", "nach Ablauf (Neuberechnung im Hintergrund)", warm.run, age, real_clock),
             ):
                 measurements.insert(
                     index + 1,
@@ -574,7 +585,9 @@ def build(args) -> tuple[list[Measurement], dict]:
                         warm.role,
                         warm.target_p50,
                         warm.target_p99,
-                        wrap(warm.run),
+                        run,
+                        prepare=prepare,
+                        finish=finish,
                     ),
                 )
             warm.label += " – aus dem Cache"
@@ -631,7 +644,9 @@ def main() -> None:
                 break
             m.run(i)
         for _run in range(3):
-            m.runs.append(_measure(m.run, args.requests, args.time_limit))
+            m.runs.append(_measure(m.run, args.requests, args.time_limit, m.prepare))
+        if m.finish is not None:
+            m.finish()
         spread = " / ".join(f"{r[0]:.1f}" for r in m.runs)
         print(
             f"  {m.key:24s} p50 {m.p50:7.1f} ms  p99 {m.p99:7.1f} ms  CPU {m.cpu:7.1f} ms  "

@@ -568,9 +568,7 @@ def test_a_background_thread_recomputes_stale_figures(
         _html, tables = page(client, coordinator, **MAY)
     assert tables["overview"]["total"]["persons"] == "4"
     assert figure_queries(stale) == 0  # the request itself computed nothing
-    for thread in list(figures.running_refreshes):  # those not finished yet
-        thread.join(timeout=30)
-    assert not figures.running_refreshes
+    figures.wait_for_refreshes()
     _html, tables = page(client, coordinator, **MAY)
     assert tables["overview"]["total"]["persons"] == "5"
 

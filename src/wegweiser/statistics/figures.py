@@ -28,6 +28,8 @@ import contextvars
 import dataclasses
 import datetime as dt
 import logging
+import os
+import queue
 import threading
 import time
 from collections import defaultdict
@@ -262,9 +264,10 @@ def from_cache(key: str, make):
     ``make()``.
 
     A result is fresh for ``WEGWEISER_FIGURES_CACHE_SECONDS``. After that it is still answered at
-    once, and one background thread (a lock in the cache keeps it to one per key across the
-    server's processes) computes the new result for the next request: a page never waits for a
-    computation that the data's volume makes slow, except for the very first one of a key, which
+    once, and once the page is answered the process's refresh thread computes the new result for
+    the next request (a lock in the cache keeps it to one computation per key across the server's
+    processes): a page never waits for a computation that the data's volume makes slow, except
+    for the very first one of a key, which
     ``manage.py refresh_figures`` computes ahead (for counties and the state). A result is kept
     for ``WEGWEISER_FIGURES_KEEP_SECONDS`` (a day): what nobody asked for longer is computed at
     the next request again. Inside ``recording_as_of()`` the time each answered result was
@@ -296,8 +299,6 @@ _as_of: contextvars.ContextVar[list | None] = contextvars.ContextVar("figures_as
 _refresh: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "figures_refresh", default=None
 )
-#: The background refreshes started by this process and not yet finished (tests wait for them).
-running_refreshes: set[threading.Thread] = set()
 
 
 @contextlib.contextmanager
@@ -332,37 +333,71 @@ def refreshing(max_age: float = 0):
 
 
 def _refresh_later(key: str, make) -> None:
-    """Compute ``make()`` for ``key`` once more, in a thread of this process; nothing happens if
-    another request (here or in another process) is already at it. With
-    ``WEGWEISER_FIGURES_REFRESH_INLINE`` (tests) at once, after the caller got the old result."""
+    """Compute ``make()`` for ``key`` once more, after the current request has been answered, in
+    this process's one refresh thread; nothing happens if another request (here or in another
+    process) is already at it. With ``WEGWEISER_FIGURES_REFRESH_INLINE`` (tests) at once, after
+    the caller got the old result."""
     lock = f"{key}:refreshing"
     if not cache.add(lock, 1, timeout=max(settings.WEGWEISER_FIGURES_CACHE_SECONDS, 60)):
         return
-
-    def run():
-        try:
-            computed_at = time.time()
-            cache.set(key, (computed_at, make()), settings.WEGWEISER_FIGURES_KEEP_SECONDS)
-        except Exception:  # noqa: BLE001 - the old result stays; the next request tries again
-            log.exception("figures %s could not be recomputed", key)
-        finally:
-            cache.delete(lock)
-
     if settings.WEGWEISER_FIGURES_REFRESH_INLINE:
-        run()
+        _recompute(key, make)
         return
+    pending = getattr(_request_state, "pending", None)
+    if pending is None:
+        pending = _request_state.pending = []
+    pending.append((key, make))
 
-    def thread_main():
+
+def _recompute(key: str, make) -> None:
+    try:
+        computed_at = time.time()
+        cache.set(key, (computed_at, make()), settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+    except Exception:  # noqa: BLE001 - the old result stays; the next request tries again
+        log.exception("figures %s could not be recomputed", key)
+    finally:
+        cache.delete(f"{key}:refreshing")
+
+
+_request_state = threading.local()
+_queue: queue.Queue = queue.Queue()
+_worker: tuple[int, threading.Thread] | None = None
+_worker_lock = threading.Lock()
+
+
+def hand_over_refreshes(**_kwargs) -> None:
+    """``request_finished``: the recomputations the request asked for go to the refresh thread
+    now that its answer is out (they do not compete with the page for the interpreter). One
+    thread per process (started on first use, again after a fork) works them off one by one."""
+    pending = getattr(_request_state, "pending", None)
+    if not pending:
+        return
+    _request_state.pending = []
+    global _worker
+    with _worker_lock:
+        if _worker is None or _worker[0] != os.getpid() or not _worker[1].is_alive():
+            thread = threading.Thread(target=_work, name="figures-refresh", daemon=True)
+            _worker = (os.getpid(), thread)
+            thread.start()
+    for task in pending:
+        _queue.put(task)
+
+
+def _work() -> None:
+    while True:
+        key, make = _queue.get()
         close_old_connections()
         try:
-            run()
+            _recompute(key, make)
         finally:
-            connections.close_all()
-            running_refreshes.discard(threading.current_thread())
+            _queue.task_done()
+            if _queue.empty():
+                connections.close_all()
 
-    thread = threading.Thread(target=thread_main, name="figures-refresh", daemon=True)
-    running_refreshes.add(thread)
-    thread.start()
+
+def wait_for_refreshes() -> None:
+    """Block until the refresh thread has worked off everything handed to it (tests, bench)."""
+    _queue.join()
 
 
 def _compute(unit: Unit, period: Period, group: str | None, using: str) -> dict:
