@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -606,3 +607,29 @@ def test_refresh_figures_computes_the_county_pages_ahead(
         html = client.get(reverse("statistics:dashboard")).content.decode()
     assert figure_queries(queries) == 0
     assert "Stand 15.06.2026, 12:04 Uhr" in html
+
+
+def report_total_sessions(html: str) -> str:
+    """The county's sessions in the annual report's table (third figure of the total row)."""
+    row = html.split('data-testid="report-total"', 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r'cell--numeric"><strong>(.*?)</strong>', row)
+    return cells[2]
+
+
+def test_the_annual_report_as_it_stands_follows_its_figures(
+    client, world, coordinator, alice, settings, clock
+):
+    from django.core.cache import cache
+
+    settings.WEGWEISER_FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(coordinator)
+    url = reverse("statistics:report_year", args=[2026])
+    before = report_total_sessions(client.get(url).content.decode())
+    make_session(alice, world["omar"].cases.get(), held_on=day(10, month=6))
+    assert report_total_sessions(client.get(url).content.decode()) == before  # fresh: cached
+    clock.shift(dt.timedelta(minutes=6))
+    assert report_total_sessions(client.get(url).content.decode()) == before  # stale, answered
+    html = client.get(url).content.decode()  # recomputed after the previous answer
+    assert report_total_sessions(html) == str(int(before) + 1)
+    assert "Stand 15.06.2026, 12:06 Uhr" in html

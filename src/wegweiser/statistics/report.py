@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import uuid
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS
@@ -42,7 +43,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wegweiser.statistics.db import reporting_db
-from wegweiser.statistics.figures import DECIMAL_KEYS, KEYS, Period, Unit, compute, label
+from wegweiser.statistics.figures import (
+    DECIMAL_KEYS,
+    KEYS,
+    Period,
+    Unit,
+    compute,
+    from_cache,
+    label,
+)
 
 FORMAT = 1
 PERIOD_CODES = ("year", "q1", "q2", "q3", "q4")
@@ -85,17 +94,21 @@ def report_data(kreis, year: int, *, using: str = DEFAULT_DB_ALIAS, cached: bool
     of managers. ``using``: the database to read; a report shown reads
     ``statistics.db.reporting_db()`` (``cached``: see ``figures.compute``), the submission that
     freezes it the primary, afresh."""
+    if cached:
+        # The whole report is one cached result (a version for what is rendered from it).
+        return from_cache(
+            f"report:{kreis.pk}:{year}:{using}",
+            lambda: {**report_data(kreis, year, using=using), "version": uuid.uuid4().hex},
+        )
     from wegweiser.accounts.models import User
     from wegweiser.accounts.roles import CASEWORK_ROLES
 
     unit = Unit("county", kreis.pk)
     computed = []
     for code, period in periods_of(year):
-        by_manager = compute(unit, period, group="manager", using=using, cached=cached)
+        by_manager = compute(unit, period, group="manager", using=using)
         by_manager.pop(None, None)
-        computed.append(
-            (code, period, by_manager, compute(unit, period, using=using, cached=cached)[None])
-        )
+        computed.append((code, period, by_manager, compute(unit, period, using=using)[None]))
     with_figures = set().union(*(rows.keys() for _c, _p, rows, _t in computed))
     users = (
         User.objects.using(using)

@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -98,13 +100,6 @@ def _year_context(request, year: int, form=None) -> dict:
     today = timezone.localdate()
     ended = reports.year_has_ended(year, today)
     may_submit = rules.can_submit(request.user) and ended and report is None
-    # Unprotected, the quarters' totals need no table of the managers.
-    tables = {
-        p["code"]: reports.period_table(data, "year")
-        if p["code"] == "year"
-        else {"total": reports.period_total(data, p["code"])}
-        for p in data["periods"]
-    }
     return {
         "nav": "figures",
         "kreis": kreis,
@@ -116,8 +111,7 @@ def _year_context(request, year: int, form=None) -> dict:
         "overdue": ended and report is None and today > reports.dt.date(year + 1, 1, 31),
         "may_submit": may_submit,
         "form": form if form is not None else (SubmitForm() if may_submit else None),
-        "summary": _summary(tables["year"]),
-        "all_figures": _all_figures(data, tables),
+        "tables_html": _county_tables(kreis, year, report, data),
         "periods": data["periods"],
         "differences": differences,
         "figures_as_of": figures.as_of(noted),
@@ -132,6 +126,42 @@ def report_list(request):
         "statistics/report_list.html",
         {"nav": "figures", "kreis": request.user.kreis, "years": years},
     )
+
+
+def _county_tables(kreis, year: int, report, data: dict) -> SafeString:
+    """The two tables of the county's report, rendered. A version of the figures is rendered
+    once and kept in Django's cache (``SHOWN_SECONDS``): a submitted report under its uuid and
+    submission time, the report as it stands under the version of its cached figures
+    (``report_data(cached=True)``); figures computed for this request only are rendered here."""
+
+    def render_tables() -> str:
+        # Unprotected, the quarters' totals need no table of the managers.
+        tables = {
+            p["code"]: reports.period_table(data, "year")
+            if p["code"] == "year"
+            else {"total": reports.period_total(data, p["code"])}
+            for p in data["periods"]
+        }
+        context = {
+            "year": year,
+            "summary": _summary(tables["year"]),
+            "all_figures": _all_figures(data, tables),
+            "periods": data["periods"],
+        }
+        return render_to_string("statistics/_report_tables.html", context)
+
+    if report is not None:
+        version = f"{report.uuid}:{report.submitted_at.isoformat()}"
+    elif "version" in data:
+        version = data["version"]
+    else:
+        return mark_safe(render_tables())  # noqa: S308 - rendered by the template engine
+    key = f"ww:report:county:v1:{kreis.pk}:{year}:{version}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_tables()
+        cache.set(key, html, SHOWN_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 def report_year(request, year: int):
@@ -220,24 +250,28 @@ def report_state_list(request):
     )
 
 
-def _state_shown(report) -> dict:
-    """The protected tables of a submitted report as the state page shows them. The figures of
-    a submitted report are frozen, so their protection never changes: it is computed once (the
-    suppression of ~100 figures x managers x five periods costs a few hundred ms) and kept in
-    Django's cache under the report, its submission time and the language of the headings."""
+def _state_shown(report) -> SafeString:
+    """The protected tables of a submitted report as the state page shows them, rendered. The
+    figures of a submitted report are frozen, so their protection never changes: it is computed
+    and rendered once (the suppression of ~100 figures x managers x five periods costs a few
+    hundred ms) and kept in Django's cache under the report, its submission time and the
+    language of the headings."""
     key = (
-        f"ww:report:state:v1:{report.uuid}:{report.submitted_at.isoformat()}:"
+        f"ww:report:state:v2:{report.uuid}:{report.submitted_at.isoformat()}:"
         f"{translation.get_language()}"
     )
-    shown = cache.get(key)
-    if shown is None:
+    html = cache.get(key)
+    if html is None:
         tables = _tables(report.data, suppressed=True)
-        shown = {
+        context = {
+            "year": report.year,
             "summary": _summary(tables["year"]),
             "all_figures": _all_figures(report.data, tables),
+            "periods": report.data["periods"],
         }
-        cache.set(key, shown, SHOWN_SECONDS)
-    return shown
+        html = render_to_string("statistics/_report_tables.html", context)
+        cache.set(key, html, SHOWN_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 def report_state(request, ags: str, year: int):
@@ -250,8 +284,7 @@ def report_state(request, ags: str, year: int):
             "report": report,
             "kreis": report.kreis,
             "year": year,
-            **_state_shown(report),
-            "periods": report.data["periods"],
+            "tables_html": _state_shown(report),
         },
     )
 
