@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -301,12 +302,19 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # login, the figures of submitted reports and the progress of background jobs (imports, exports)
 # are the same whichever worker answers. A deployment over several servers sets
 # WEGWEISER_CACHE_URL to a shared cache (redis://...). Tests keep a cache per process in memory.
+# Every key is prefixed with a digest of the database it describes, so that two installations
+# (or a training copy) sharing a cache never read each other's figures.
 _CACHE_URL = env("WEGWEISER_CACHE_URL", default="")
+_DB = DATABASES["default"]
+_CACHE_PREFIX = "ww" + hashlib.sha256(
+    f"{_DB.get('HOST', '')}:{_DB.get('PORT', '')}:{_DB['NAME']}".encode()
+).hexdigest()[:10]
 if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
 elif TESTING:
@@ -317,6 +325,7 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env("WEGWEISER_CACHE_DIR", default=str(PROJECT_DIR / "var" / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 20000},
+            "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
 
