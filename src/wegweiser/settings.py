@@ -306,9 +306,12 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # (or a training copy) sharing a cache never read each other's figures.
 _CACHE_URL = env("WEGWEISER_CACHE_URL", default="")
 _DB = DATABASES["default"]
-_CACHE_PREFIX = "ww" + hashlib.sha256(
-    f"{_DB.get('HOST', '')}:{_DB.get('PORT', '')}:{_DB['NAME']}".encode()
-).hexdigest()[:10]
+_CACHE_PREFIX = (
+    "ww"
+    + hashlib.sha256(
+        f"{_DB.get('HOST', '')}:{_DB.get('PORT', '')}:{_DB['NAME']}".encode()
+    ).hexdigest()[:10]
+)
 if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {

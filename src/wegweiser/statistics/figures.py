@@ -289,13 +289,14 @@ def from_cache(key: str, make):
         computed_at, result = entry
         if time.time() - computed_at >= seconds:
             _refresh_later(key, make)
-    noted = _as_of.get()
-    if noted is not None:
+    for noted in _as_of.get():
         noted.append(computed_at)
     return result
 
 
-_as_of: contextvars.ContextVar[list | None] = contextvars.ContextVar("figures_as_of", default=None)
+_as_of: contextvars.ContextVar[tuple[list, ...]] = contextvars.ContextVar(
+    "figures_as_of", default=()
+)
 _refresh: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "figures_refresh", default=None
 )
@@ -306,7 +307,7 @@ def recording_as_of():
     """Collect the computation times of the cached results answered inside the block: the list
     it yields; ``min()`` of it is the time the page's figures are as of."""
     noted: list[float] = []
-    token = _as_of.set(noted)
+    token = _as_of.set((*_as_of.get(), noted))  # the enclosing blocks note them too
     try:
         yield noted
     finally:

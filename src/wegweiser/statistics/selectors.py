@@ -22,6 +22,8 @@ import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import formats
@@ -44,6 +46,7 @@ from wegweiser.statistics.figures import (
     compute,
     from_cache,
     label,
+    recording_as_of,
 )
 from wegweiser.statistics.models import ContactMonth
 from wegweiser.statistics.privacy import Shown, protect
@@ -139,6 +142,8 @@ class Dashboard:
     splits: tuple[str, ...]
     suppressed: bool  # figures leave the county: person counts below 5 are hidden
     tables: list[Table]
+    #: cache key of a board shaped from cached figures (``dashboard``); None when computed afresh
+    version: str | None = None
 
     @property
     def has_suppressed(self) -> bool:
@@ -181,13 +186,26 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
     splits = SPLITS[unit.kind]
     if split not in splits:
         split = splits[0] if splits else None
-    if split is None:
+    with recording_as_of() as noted:
+        grouped = compute(unit, period, group=split, using=db, cached=True) if split else {}
         figures = compute(unit, period, using=db, cached=True)[None]
+        months = months_of(unit, period, using=db)
+    # Shaped from cached figures, the tables are kept under the versions of those figures (and
+    # the user, whose rights decide the links): shaping a state's 44 counties costs more than
+    # the page may take.
+    version = (
+        f"ww:board:v1:{user.pk}:{unit.kind}:{unit.pk}:{period.key()}:{split}:"
+        + ",".join(repr(at) for at in noted)
+        if len(noted) == (3 if split else 2)
+        else None
+    )
+    board = cache.get(version) if version else None
+    if board is not None:
+        return board
+    if split is None:
         rows = [(_own_row_key(unit), unit_label, None, _plain(figures))]
         total = None
     else:
-        grouped = compute(unit, period, group=split, using=db, cached=True)
-        figures = compute(unit, period, using=db, cached=True)[None]
         members = _members(user, unit, split, period, set(grouped), using=db)
         raw_rows = {key: grouped.get(key) or _zeros() for key, *_rest in members}
         if suppressed:
@@ -200,8 +218,8 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
             for key, name, drill, ref in members
         ]
         total = shown_total
-    tables = _tables(rows, total, split, months_of(unit, period, using=db))
-    return Dashboard(
+    tables = _tables(rows, total, split, months)
+    board = Dashboard(
         unit=unit,
         unit_label=unit_label,
         unit_object=unit_object,
@@ -210,7 +228,11 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
         splits=splits,
         suppressed=suppressed,
         tables=tables,
+        version=version,
     )
+    if version:
+        cache.set(version, board, settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+    return board
 
 
 def _state_view_of_county(user, unit, unit_object, unit_label, period) -> Dashboard:

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import uuid as uuid_module
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from wegweiser.audit.services import audit_record
@@ -184,14 +188,27 @@ def _page(request, unit: Unit, *, is_home: bool, kind: str = "", ref: str = ""):
         form, board = _board(request, unit)
         volunteers = _volunteer_board(request.user, board) if is_home else None
     query = request.GET.urlencode()
+    export_query = f"?{query}" if query else ""
+    period_query = _period_query(form)
     context = {
         "board": board,
+        "tables_html": _tables_html(
+            board,
+            {
+                "board": board,
+                "period_query": period_query,
+                "export_query": export_query,
+                "is_home": is_home,
+                "unit_kind": kind,
+                "unit_ref": ref,
+            },
+        ),
         "form": form,
         "is_home": is_home,
         "unit_kind": kind,
         "unit_ref": ref,
-        "period_query": _period_query(form),
-        "export_query": f"?{query}" if query else "",
+        "period_query": period_query,
+        "export_query": export_query,
         "note": selectors.suppression_note(),
         "split_label": SPLIT_LABELS.get(board.split) if board.split else "",
         "nav": "figures",
@@ -200,6 +217,24 @@ def _page(request, unit: Unit, *, is_home: bool, kind: str = "", ref: str = ""):
         "figures_as_of": figures.as_of(noted),
     }
     return render(request, "statistics/dashboard.html", context)
+
+
+def _tables_html(board, context: dict) -> SafeString:
+    """The board's tables, rendered; kept in the cache with a board shaped from cached figures
+    (``board.version``) for the same links, so that a large board is rendered once per version."""
+    if not board.version:
+        return mark_safe(render_to_string("statistics/_dashboard_tables.html", context))  # noqa: S308
+    links = ("period_query", "export_query", "is_home", "unit_kind", "unit_ref")
+    parts = [context[k] for k in links]
+    key = (
+        f"{board.version}:html:{translation.get_language()}:"
+        + hashlib.sha256(repr(parts).encode()).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("statistics/_dashboard_tables.html", context)
+        cache.set(key, html, settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 def _volunteer_board(user, board):
