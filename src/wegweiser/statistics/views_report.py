@@ -134,32 +134,40 @@ def _county_tables(kreis, year: int, report, data: dict) -> SafeString:
     submission time, the report as it stands under the version of its cached figures
     (``report_data(cached=True)``); figures computed for this request only are rendered here."""
 
-    def render_tables() -> str:
+    def tables() -> dict:
         # Unprotected, the quarters' totals need no table of the managers.
-        tables = {
+        return {
             p["code"]: reports.period_table(data, "year")
             if p["code"] == "year"
             else {"total": reports.period_total(data, p["code"])}
             for p in data["periods"]
         }
-        context = {
-            "year": year,
-            "summary": _summary(tables["year"]),
-            "all_figures": _all_figures(data, tables),
-            "periods": data["periods"],
-        }
-        return render_to_string("statistics/_report_tables.html", context)
 
     if report is not None:
         version = f"{report.uuid}:{report.submitted_at.isoformat()}"
-    elif "version" in data:
-        version = data["version"]
     else:
-        return mark_safe(render_tables())  # noqa: S308 - rendered by the template engine
-    key = f"ww:report:county:v1:{kreis.pk}:{year}:{version}:{translation.get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_tables()
+        version = data.get("version")
+    key = f"ww:report:county:v1:{kreis.pk}:{year}:{version}" if version else None
+    return _rendered_tables(key, data, tables)
+
+
+def _rendered_tables(key: str | None, data: dict, tables) -> SafeString:
+    """``_report_tables.html`` for ``data`` with the period tables ``tables()``, kept in Django's
+    cache under ``key`` and the language (``SHOWN_SECONDS``); without a key rendered each time."""
+    if key is not None:
+        key = f"{key}:{translation.get_language()}"
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - rendered by the template engine
+    shown = tables()
+    context = {
+        "year": data["year"],
+        "summary": _summary(shown["year"]),
+        "all_figures": _all_figures(data, shown),
+        "periods": data["periods"],
+    }
+    html = render_to_string("statistics/_report_tables.html", context)
+    if key is not None:
         cache.set(key, html, SHOWN_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
@@ -254,24 +262,12 @@ def _state_shown(report) -> SafeString:
     """The protected tables of a submitted report as the state page shows them, rendered. The
     figures of a submitted report are frozen, so their protection never changes: it is computed
     and rendered once (the suppression of ~100 figures x managers x five periods costs a few
-    hundred ms) and kept in Django's cache under the report, its submission time and the
-    language of the headings."""
-    key = (
-        f"ww:report:state:v2:{report.uuid}:{report.submitted_at.isoformat()}:"
-        f"{translation.get_language()}"
+    hundred ms) and kept under the report and its submission time."""
+    return _rendered_tables(
+        f"ww:report:state:v2:{report.uuid}:{report.submitted_at.isoformat()}",
+        report.data,
+        lambda: _tables(report.data, suppressed=True),
     )
-    html = cache.get(key)
-    if html is None:
-        tables = _tables(report.data, suppressed=True)
-        context = {
-            "year": report.year,
-            "summary": _summary(tables["year"]),
-            "all_figures": _all_figures(report.data, tables),
-            "periods": report.data["periods"],
-        }
-        html = render_to_string("statistics/_report_tables.html", context)
-        cache.set(key, html, SHOWN_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 def report_state(request, ags: str, year: int):
