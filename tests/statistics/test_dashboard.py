@@ -607,6 +607,19 @@ def test_refresh_figures_computes_the_county_pages_ahead(
         html = client.get(reverse("statistics:dashboard")).content.decode()
     assert figure_queries(queries) == 0
     assert "Stand 15.06.2026, 12:04 Uhr" in html
+    # figures older than five minutes but within the hour: the command neither recomputes them
+    # nor leaves them waiting for the end of a request that never comes (no lock held)
+    from wegweiser.statistics import figures
+
+    settings.WEGWEISER_FIGURES_REFRESH_INLINE = False
+    clock.shift(dt.timedelta(minutes=6))
+    call_command("refresh_figures", stdout=io.StringIO())
+    assert not getattr(figures._request_state, "pending", None)
+    settings.WEGWEISER_FIGURES_REFRESH_INLINE = True  # (this test's data are not committed)
+    html = client.get(reverse("statistics:dashboard")).content.decode()
+    assert "Stand 15.06.2026, 12:04 Uhr" in html  # stale: answered, then recomputed
+    html = client.get(reverse("statistics:dashboard")).content.decode()
+    assert "Stand 15.06.2026, 12:10 Uhr" in html
 
 
 def report_total_sessions(html: str) -> str:

@@ -287,7 +287,8 @@ def from_cache(key: str, make):
         cache.set(key, (computed_at, result), settings.WEGWEISER_FIGURES_KEEP_SECONDS)
     else:
         computed_at, result = entry
-        if time.time() - computed_at >= seconds:
+        # (``refreshing()`` decides by its own max_age and hands nothing to a request's end)
+        if max_age is None and time.time() - computed_at >= seconds:
             _refresh_later(key, make)
     for noted in _as_of.get():
         noted.append(computed_at)
