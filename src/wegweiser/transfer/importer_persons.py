@@ -389,17 +389,7 @@ def _duplicates(ctx: Context, persons: list[PersonItem]) -> None:
                 pks.update(by_year.get((client.birth_year, key), ()))
         if not pks:
             continue
-        me = Person(
-            name=PersonName.of(
-                client.given_names,
-                client.family_name,
-                client.given_names_latin,
-                client.family_name_latin,
-                words=words,
-            ),
-            birth=Birth(client.birth_date, client.birth_year),
-            gender=client.gender,
-        )
+        me = Person.of_client(client, words=words)  # not saved yet: pk None
         hits = []
         for pk in pks:
             r = rows[pk]
