@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -122,10 +125,22 @@ def user_update(
 
 
 def end_sessions(user: User) -> int:
+    """End every session of the user: the rows, and the copies the session engine keeps in the
+    cache (again after the commit, in case a request of the user read the row back into the
+    cache before the deletion was visible)."""
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
+    _forget_cached_sessions(keys)
+    transaction.on_commit(lambda: _forget_cached_sessions(keys))
     return len(keys)
+
+
+def _forget_cached_sessions(keys: list[str]) -> None:
+    engine = import_module(settings.SESSION_ENGINE)
+    prefix = getattr(engine.SessionStore, "cache_key_prefix", None)
+    if prefix and keys:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in keys])
 
 
 @transaction.atomic
