@@ -10,20 +10,24 @@ from wegweiser.clients.models import Client
 from wegweiser.counselling.models import CounsellingSession
 
 
-def sessions_of_case(case) -> QuerySet[CounsellingSession]:
-    return (
+def sessions_of_case(case, *, members: bool = False) -> QuerySet[CounsellingSession]:
+    """The sessions of a case, newest first; with ``members`` the household members present
+    (the timeline names them, the case page's table does not)."""
+    sessions = (
         CounsellingSession.objects.filter(case=case, kreis_id=case.kreis_id)
         # The lists show the summary; the confidential note is read (and decrypted) only by the
         # session's own form.
         .defer("confidential_note")
         .select_related("counsellor")
-        .prefetch_related(
+        .order_by("-held_on", "-pk")
+    )
+    if members:
+        sessions = sessions.prefetch_related(
             Prefetch(
                 "members_present", queryset=Client.objects.only("pk", "given_names", "family_name")
             )
         )
-        .order_by("-held_on", "-pk")
-    )
+    return sessions
 
 
 def session_list(user) -> QuerySet[CounsellingSession]:
