@@ -566,12 +566,17 @@ def main(argv: list[str] | None = None) -> int:
         drop_indexes=not args.keep_indexes,
     )
     vendor = connection.vendor
+    t = time.perf_counter()
     if vendor == "postgresql":
-        t = time.perf_counter()
         with connection.cursor() as cursor:
             for table in TABLES:
                 cursor.execute(f"ANALYZE {table}")
-        run.seconds["analyze"] = time.perf_counter() - t
+    else:
+        # What the daily job does on SQLite (manage.py daily): the planner's statistics.
+        from wegweiser.core.maintenance import refresh_planner_statistics
+
+        refresh_planner_statistics()
+    run.seconds["analyze"] = time.perf_counter() - t
     jobs = max(1, min(args.jobs, profile.counties)) if vendor == "postgresql" else 1
     print(f"Profil {args.profile} (seed {args.seed}) auf {vendor}, {jobs} Job(s):")
     for table in TABLES:

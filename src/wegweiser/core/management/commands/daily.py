@@ -1,11 +1,13 @@
 """The daily jobs in one command, for one timer (see docs/betrieb.md): course offers past their
-answer date, expired login sessions, retention periods (erasure proposals to confirm)."""
+answer date, expired login sessions, retention periods (erasure proposals to confirm), and on
+SQLite the query planner's statistics."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
 from wegweiser.accounts.services import sessions_prune
+from wegweiser.core.maintenance import refresh_planner_statistics
 from wegweiser.dataprotection.services import retention_scan_all
 from wegweiser.directory.services import process_all_course_offers
 
@@ -13,7 +15,7 @@ from wegweiser.directory.services import process_all_course_offers
 class Command(BaseCommand):
     help = (
         "Tägliche Aufgaben: abgelaufene Platzangebote in Kursen, abgelaufene Anmeldesitzungen, "
-        "Aufbewahrungsfristen (Löschvorschläge)."
+        "Aufbewahrungsfristen (Löschvorschläge), bei SQLite die Statistiken der Abfrageplanung."
     )
 
     def handle(self, *args, **options):
@@ -31,3 +33,5 @@ class Command(BaseCommand):
             f"Aufbewahrungsfristen geprüft in {len(proposals)} Kreisen; neue Löschvorschläge: "
             f"{sum(proposals.values())} (Bestätigung unter /datenschutz/loeschung/)."
         )
+        if refresh_planner_statistics():
+            self.stdout.write("Statistiken der Abfrageplanung aktualisiert (SQLite).")
