@@ -208,14 +208,18 @@ def search_q(query: str, *, by_person: bool = True, kreis_id: int | None = None)
 def case_get(*, user, uuid) -> tuple[Case, rules.Access]:
     """The case with this id if the user may see it at all (else 404, as for a foreign Kreis)."""
     try:
-        case = Case.objects.select_related(
-            "client",
-            "client__household",
-            "client__municipality",
-            "responsible",
-            "team",
-            "organisation",
-        ).get(uuid=uuid, kreis_id=user.kreis_id)
+        case = (
+            Case.objects.select_related(
+                "client",
+                "client__household",
+                "client__municipality",
+                "responsible",
+                "team",
+                "organisation",
+            )
+            .annotate(**{rules.RESTRICTED_AT_READ: rules.restricted_exists()})
+            .get(uuid=uuid, kreis_id=user.kreis_id)
+        )
     except (Case.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     case.kreis = user.kreis  # the same row, already loaded with the user
