@@ -120,19 +120,11 @@ if DATABASE_URL:
     # connection (prepared after WEGWEISER_DB_PREPARE_THRESHOLD uses, with parameters bound on
     # the server) instead of on every request, where planning the case page's joins cost more
     # than running them. 0 switches it off (PgBouncer before 1.21 in transaction mode).
-    # The planner is told that the working set is in memory (random_page_cost 1.1 instead of
-    # 4, the value for spinning disks); with 4 it reads all persons of a Kreis to sort a team's
-    # case list by name instead of looking up the team's 2,000. Empty: the server's own value
-    # (PgBouncer rejects the ``options`` start-up parameter unless told to ignore it).
+    # (The planner costs are set per connection in core.apps: WEGWEISER_DB_RANDOM_PAGE_COST.)
     _prepare_threshold = env_int("WEGWEISER_DB_PREPARE_THRESHOLD", default=5)
     if _prepare_threshold > 0:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=_prepare_threshold
-        )
-    _random_page_cost = env("WEGWEISER_DB_RANDOM_PAGE_COST", default="1.1")
-    if _random_page_cost:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c random_page_cost={float(_random_page_cost)}"
         )
 else:
     DATABASES = {

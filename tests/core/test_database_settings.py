@@ -1,6 +1,6 @@
 """PostgreSQL plans a statement the application repeats once per connection (prepared
-statements) and with costs for a working set in memory; both can be switched off for a
-connection pooler that does not pass them on."""
+statements; they can be switched off for a connection pooler that does not keep them) and with
+costs for a working set in memory (core.apps)."""
 
 from __future__ import annotations
 
@@ -36,11 +36,10 @@ def options_of(**variables: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_prepared_statements_and_planner_costs_can_be_switched_off():
+def test_prepared_statements_can_be_switched_off():
     default = options_of()
     assert default["server_side_binding"] is True and default["prepare_threshold"] == 5
-    assert default["options"] == "-c random_page_cost=1.1"
-    assert options_of(WEGWEISER_DB_PREPARE_THRESHOLD="0", WEGWEISER_DB_RANDOM_PAGE_COST="") == {}
+    assert options_of(WEGWEISER_DB_PREPARE_THRESHOLD="0") == {}
 
 
 @pytest.mark.skipif("os.environ.get('DATABASE_URL', '') == ''", reason="PostgreSQL only")
