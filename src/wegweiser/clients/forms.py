@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape as html_escape
-
 from django import forms
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -16,98 +13,11 @@ from wegweiser.clients.forms_duplicates import not_a_duplicate_field
 from wegweiser.clients.languages import LANGUAGES
 from wegweiser.clients.models import Client
 from wegweiser.clients.services import CLIENT_FIELDS
+from wegweiser.core import widgets
 from wegweiser.core.forms import Form, ModelForm, date_field
 from wegweiser.organisations.models import Municipality
 
 CLIENT_FORM_FIELDS = list(CLIENT_FIELDS)
-
-
-def _escape(value) -> str:
-    """As ``conditional_escape`` (without its checks for lazy strings, done by ``str``)."""
-    html = getattr(value, "__html__", None)
-    return html() if html is not None else html_escape(str(value))
-
-
-def _attrs_html(attrs: dict) -> str:
-    """As Django's ``django/forms/widgets/attrs.html``."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class _PlainOptionsMixin:
-    """The HTML of Django's select templates, written in Python: the list of nationalities
-    has about 250 options, and the template engine takes ~20 ms to include the option template
-    250 times (the intake form answers every duplicate check with it)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # As ChoiceWidget.get_context/optgroups and select.html, select_option.html.
-        values = self.format_value(value)
-        attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            attrs["multiple"] = True
-        out = [f'<select name="{_escape(name)}"{_attrs_html(attrs)}>']
-        has_selected = False
-        for option_value, option_label in self.choices:
-            if option_value is None:
-                option_value = ""
-            if isinstance(option_label, (list, tuple)):
-                group_name, choices = option_value, option_label
-            else:
-                group_name, choices = None, [(option_value, option_label)]
-            if group_name:
-                out.append(f'\n  <optgroup label="{_escape(group_name)}">')
-            for subvalue, sublabel in choices:
-                selected = (not has_selected or self.allow_multiple_selected) and str(
-                    subvalue
-                ) in values
-                has_selected |= selected
-                out.append(
-                    f'\n  <option value="{_escape(str(subvalue))}"'
-                    f"{' selected' if selected else ''}>{_escape(sublabel)}</option>\n"
-                )
-            if group_name:
-                out.append("\n  </optgroup>")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
-
-
-# includes/field.html chooses its markup by ``BoundField.widget_type``, which is the widget's class
-# name: the faster widgets keep the names of Django's.
-_PlainSelect = type("Select", (_PlainOptionsMixin, forms.Select), {"__module__": __name__})
-_PlainSelectMultiple = type(
-    "SelectMultiple", (_PlainOptionsMixin, forms.SelectMultiple), {"__module__": __name__}
-)
-
-
-class _PlainInputOptionsMixin:
-    """Checkboxes and radio buttons rendered one by one (``{{ choice.tag }}`` in
-    includes/field.html) with the HTML of Django's option templates (stripped, as the form
-    renderer returns them), written in Python."""
-
-    def _render(self, template_name, context, renderer=None):
-        widget = context["widget"]
-        if template_name != self.option_template_name or widget.get("wrap_label"):
-            return super()._render(template_name, context, renderer)
-        value = widget["value"]
-        value_html = "" if value is None else f' value="{_escape(str(value))}"'
-        return mark_safe(  # noqa: S308 - every value is escaped
-            f'<input type="{_escape(widget["type"])}"'
-            f' name="{_escape(widget["name"])}"{value_html}'
-            f"{_attrs_html(widget['attrs'])}>"
-        )
-
-
-_PlainCheckboxes = type(
-    "CheckboxSelectMultiple",
-    (_PlainInputOptionsMixin, forms.CheckboxSelectMultiple),
-    {"__module__": __name__},
-)
-_PlainRadios = type(
-    "RadioSelect", (_PlainInputOptionsMixin, forms.RadioSelect), {"__module__": __name__}
-)
 
 
 class ClientForm(ModelForm):
@@ -120,31 +30,31 @@ class ClientForm(ModelForm):
         label=_("nationalities"),
         required=False,
         choices=lambda: list(countries),
-        widget=_PlainSelectMultiple(attrs={"size": 6}),
+        widget=widgets.PlainSelectMultiple(attrs={"size": 6}),
         help_text=_("Several can be chosen with Ctrl or Cmd."),
     )
     languages = forms.MultipleChoiceField(
         label=_("languages"),
         required=False,
         choices=LANGUAGES,
-        widget=_PlainCheckboxes,
+        widget=widgets.PlainCheckboxes,
     )
     interpreter_language = forms.ChoiceField(
         label=_("interpreter language"),
         required=False,
         choices=[("", "—"), *LANGUAGES],
-        widget=_PlainSelect,
+        widget=widgets.PlainSelect,
     )
 
     class Meta:
         model = Client
         fields = CLIENT_FORM_FIELDS
         widgets = {
-            "birth_date_precision": _PlainRadios,
-            "gender": _PlainRadios,
-            "residence_status": _PlainSelect,
-            "accommodation_phase": _PlainSelect,
-            "municipality": _PlainSelect,
+            "birth_date_precision": widgets.PlainRadios,
+            "gender": widgets.PlainRadios,
+            "residence_status": widgets.PlainSelect,
+            "accommodation_phase": widgets.PlainSelect,
+            "municipality": widgets.PlainSelect,
         }
 
     def __init__(self, *args, kreis, **kwargs):

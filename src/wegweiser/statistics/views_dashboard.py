@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from wegweiser.audit.services import audit_record
+from wegweiser.core import widgets
 from wegweiser.core.forms import Form
 from wegweiser.statistics import figures, rules, selectors
 from wegweiser.statistics.figures import Period, Unit
@@ -50,19 +51,24 @@ class FilterForm(Form):
             ("quarter", gettext_lazy("Quarter")),
             ("month", gettext_lazy("Month")),
         ],
+        widget=widgets.PlainSelect,
     )
-    jahr = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    jahr = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, widget=widgets.PlainSelect
+    )
     quartal = forms.TypedChoiceField(
         label=gettext_lazy("Quarter"),
         coerce=int,
         choices=[(q, f"Q{q}") for q in range(1, 5)],
         help_text=gettext_lazy("for the period “Quarter”"),
+        widget=widgets.PlainSelect,
     )
     monat = forms.TypedChoiceField(
         label=gettext_lazy("Month"),
         coerce=int,
         choices=list(MONTHS.items()),
         help_text=gettext_lazy("for the period “Month”"),
+        widget=widgets.PlainSelect,
     )
 
     def __init__(self, *args, today: dt.date, splits=(), providers=None, **kwargs):
@@ -73,6 +79,7 @@ class FilterForm(Form):
                 label=gettext_lazy("Rows"),
                 choices=[(selectors.SPLIT_SLUGS[s], SPLIT_LABELS[s]) for s in splits],
                 required=False,
+                widget=widgets.PlainSelect,
             )
             self.fields["gliederung"].widget.attrs["class"] = "kern-form-input__select"
         if providers is not None:
@@ -82,6 +89,7 @@ class FilterForm(Form):
                 to_field_name="uuid",
                 required=False,
                 empty_label=gettext_lazy("all providers"),
+                widget=widgets.PlainSelect,
             )
             self.fields["traeger"].widget.attrs["class"] = "kern-form-input__select"
 
