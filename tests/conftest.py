@@ -50,9 +50,13 @@ def _fresh_cache():
     every test starts with an empty one."""
     from django.core.cache import cache
 
+    from wegweiser.statistics.figures import versioned
+
     cache.clear()
+    versioned.clear()
     yield
     cache.clear()
+    versioned.clear()
 
 
 @pytest.fixture

@@ -646,3 +646,46 @@ def test_the_annual_report_as_it_stands_follows_its_figures(
     html = client.get(url).content.decode()  # recomputed after the previous answer
     assert report_total_sessions(html) == str(int(before) + 1)
     assert "Stand 15.06.2026, 12:06 Uhr" in html
+
+
+def test_users_alike_share_one_shaped_board(client, world, coordinator, office, settings, clock):
+    """The board shaped for one county coordinator serves the next (same rights, same links):
+    the second coordinator's first view neither computes figures nor looks up the teams."""
+    from django.core.cache import cache
+
+    from wegweiser.accounts.roles import Role
+
+    settings.WEGWEISER_FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    colleague = UserFactory(
+        email="k2@example.org", team=None, organisation=office, role=Role.COUNTY_COORDINATOR
+    )
+    with CaptureQueriesContext(connection) as first:
+        html, tables = page(client, coordinator, **Q2)
+    with CaptureQueriesContext(connection) as repeated:
+        page(client, coordinator, **Q2)
+    with CaptureQueriesContext(connection) as colleague_first:
+        other_html, other_tables = page(client, colleague, **Q2)
+
+    def shaping(queries) -> int:  # the figures and the sub-units (teams) of the board
+        return sum(
+            'FROM "organisations_team"' in q["sql"] or "statistics_contactmonth" in q["sql"]
+            for q in queries.captured_queries
+        )
+
+    assert shaping(first) > 0
+    assert shaping(repeated) == shaping(colleague_first) == 0
+    assert other_tables == tables
+
+
+def test_a_kept_board_is_served_as_an_object_until_the_cache_drops_it():
+    from django.core.cache import cache
+
+    from wegweiser.statistics.figures import versioned
+
+    board = {"rows": [1, 2, 3]}
+    versioned.set("ww:board:test", board)
+    assert cache.get("ww:board:test") == board  # kept in the shared cache too
+    assert versioned.get("ww:board:test") is board  # and here, without unpickling
+    cache.clear()
+    assert versioned.get("ww:board:test") is None

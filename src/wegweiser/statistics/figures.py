@@ -32,7 +32,7 @@ import os
 import queue
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -293,6 +293,53 @@ def from_cache(key: str, make):
     for noted in _as_of.get():
         noted.append(computed_at)
     return result
+
+
+class _Versioned:
+    """What is kept under a key that names its version (a shaped dashboard, rendered tables: the
+    key carries the times of the figures they were made from, so what it holds never changes):
+    the last ``size`` of them also as objects in this process, in front of Django's cache, so
+    that a server process unpickles a state's board (4,000 cells, ~10 ms) once, not on every
+    request. An entry no longer in Django's cache (expired, cleared) is dropped here too."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._items.get(key)
+        if value is not None:
+            if cache.has_key(key):  # a look at the entry, without reading it
+                with self._lock:
+                    if key in self._items:
+                        self._items.move_to_end(key)
+                return value
+            with self._lock:
+                self._items.pop(key, None)
+        value = cache.get(key)
+        if value is not None:
+            self._remember(key, value)
+        return value
+
+    def set(self, key: str, value) -> None:
+        cache.set(key, value, settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+        self._remember(key, value)
+
+    def _remember(self, key: str, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+versioned = _Versioned(size=32)
 
 
 _as_of: contextvars.ContextVar[tuple[list, ...]] = contextvars.ContextVar(

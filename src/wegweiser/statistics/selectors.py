@@ -22,8 +22,6 @@ import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import formats
@@ -47,6 +45,7 @@ from wegweiser.statistics.figures import (
     from_cache,
     label,
     recording_as_of,
+    versioned,
 )
 from wegweiser.statistics.models import ContactMonth
 from wegweiser.statistics.privacy import Shown, protect
@@ -191,15 +190,15 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
         figures = compute(unit, period, using=db, cached=True)[None]
         months = months_of(unit, period, using=db)
     # Shaped from cached figures, the tables are kept under the versions of those figures (and
-    # the user, whose rights decide the links): shaping a state's 44 counties costs more than
-    # the page may take.
+    # what of the viewer decides the links): shaping a state's 44 counties costs more than the
+    # page may take.
     version = (
-        f"ww:board:v1:{user.pk}:{unit.kind}:{unit.pk}:{period.key()}:{split}:"
+        f"ww:board:v2:{_viewer(user)}:{unit.kind}:{unit.pk}:{period.key()}:{split}:"
         + ",".join(repr(at) for at in noted)
         if len(noted) == (3 if split else 2)
         else None
     )
-    board = cache.get(version) if version else None
+    board = versioned.get(version) if version else None
     if board is not None:
         return board
     if split is None:
@@ -231,7 +230,7 @@ def dashboard(user, unit: Unit, period: Period, provider=None, split: str | None
         version=version,
     )
     if version:
-        cache.set(version, board, settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+        versioned.set(version, board)
     return board
 
 
@@ -371,6 +370,18 @@ def _members(user, unit: Unit, split: str, period: Period, keys: set, *, using: 
     if None in keys:
         entries.append((None, _("not assigned"), None, None))
     return entries
+
+
+def _viewer(user) -> str:
+    """What of the user a shaped dashboard depends on (``needs_suppression`` and ``_drill``):
+    users alike in it share one shaped dashboard."""
+    if user.is_state_user:
+        return "state"
+    if rules.is_county_level(user):
+        return f"county:{user.kreis_id}"
+    if user.role == "team_lead":
+        return f"team_lead:{user.kreis_id}:{user.team_id}"
+    return f"other:{user.kreis_id}"
 
 
 def _drill(user, kind: str, uuid, kreis_id, *, team_id=None) -> tuple[str, str] | None:

@@ -17,7 +17,6 @@ import uuid as uuid_module
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -238,10 +237,10 @@ def _tables_html(board, context: dict) -> SafeString:
         f"{board.version}:html:{translation.get_language()}:"
         + hashlib.sha256(repr(parts).encode()).hexdigest()
     )
-    html = cache.get(key)
+    html = figures.versioned.get(key)
     if html is None:
         html = render_to_string("statistics/_dashboard_tables.html", context)
-        cache.set(key, html, settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+        figures.versioned.set(key, html)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
