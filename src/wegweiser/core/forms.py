@@ -9,12 +9,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
+from wegweiser.core import widgets
 from wegweiser.core.errors import ConflictError
 
 
 class KernFormRenderer(TemplatesSetting):
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
+
+    def render(self, template_name, context, request=None):
+        plain = widgets.PLAIN_TEMPLATES.get(template_name)
+        if plain is not None:
+            return plain(context["widget"])
+        return super().render(template_name, context, request)
 
 
 def _kern_class(widget: forms.Widget) -> str:

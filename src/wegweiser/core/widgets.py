@@ -1,6 +1,6 @@
-"""Form widgets that write their option lists in Python instead of including Django's option
-template once per option (same markup): a list of 250 nationalities took ~20 ms in the template
-engine, the dashboard's filter with four short lists ~5 ms.
+"""Form widgets written in Python instead of Django's widget templates (same markup): a list of
+250 nationalities took ~20 ms in the template engine, the dashboard's filter with four short
+lists ~5 ms; the inputs of every form go through ``PLAIN_TEMPLATES``.
 
 ``includes/field.html`` chooses its markup by ``BoundField.widget_type``, which is the widget's
 class name: these widgets keep the names of Django's."""
@@ -19,13 +19,65 @@ def _escape(value) -> str:
     return html() if html is not None else html_escape(str(value))
 
 
+def _formatted(value) -> str:
+    """As ``{{ value|stringformat:'s' }}``: the value as a string, escaped unless it is marked
+    safe (the filter keeps it safe)."""
+    return _escape(str(value))
+
+
 def _attrs_html(attrs: dict) -> str:
     """As Django's ``django/forms/widgets/attrs.html``."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{_escape(str(value))}"'
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
+
+
+def input_html(widget: dict) -> str:
+    """As Django's ``django/forms/widgets/input.html`` (text, date, number, e-mail, hidden,
+    checkbox … include it), stripped as the form renderer returns it."""
+    value = widget["value"]
+    value_html = "" if value is None else f' value="{_formatted(value)}"'
+    return (
+        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+        f"{value_html}{_attrs_html(widget['attrs'])}>"
+    )
+
+
+def textarea_html(widget: dict) -> str:
+    """As Django's ``django/forms/widgets/textarea.html``."""
+    value = widget["value"]
+    return (
+        f'<textarea name="{_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>\n'
+        f"{_escape(value) if value else ''}</textarea>"
+    )
+
+
+#: Django's widget templates that ``input_html`` and ``textarea_html`` write (the form renderer,
+#: core.forms.KernFormRenderer, answers them without the template engine: a form of 25 fields
+#: spent ~10 ms including them).
+PLAIN_TEMPLATES = {
+    **{
+        f"django/forms/widgets/{name}.html": input_html
+        for name in (
+            "input",
+            "text",
+            "date",
+            "datetime",
+            "time",
+            "email",
+            "number",
+            "hidden",
+            "password",
+            "url",
+            "search",
+            "tel",
+            "checkbox",
+        )
+    },
+    "django/forms/widgets/textarea.html": textarea_html,
+}
 
 
 class _PlainOptionsMixin:
@@ -80,13 +132,7 @@ class _PlainInputOptionsMixin:
         widget = context["widget"]
         if template_name != self.option_template_name or widget.get("wrap_label"):
             return super()._render(template_name, context, renderer)
-        value = widget["value"]
-        value_html = "" if value is None else f' value="{_escape(str(value))}"'
-        return mark_safe(  # noqa: S308 - every value is escaped
-            f'<input type="{_escape(widget["type"])}"'
-            f' name="{_escape(widget["name"])}"{value_html}'
-            f"{_attrs_html(widget['attrs'])}>"
-        )
+        return mark_safe(input_html(widget))  # noqa: S308 - every value is escaped
 
 
 PlainCheckboxes = type(
