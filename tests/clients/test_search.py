@@ -97,3 +97,30 @@ def test_search_in_the_browser_is_sent_by_post_and_pages(client, alice):
     assert (
         client.get(reverse("clients:case_list") + "?q=Yilmaz").context["page"].paginator.count == 56
     )
+
+
+def test_case_list_pages_count_in_the_same_query(client, alice):
+    """The list (no search) reads a page and the total in one query; the page numbers behave as
+    before: nothing or nonsense is the first page, one past the end the last."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    for i in range(53):
+        make_client(alice, given_names=f"Nura{i:02d}", family_name="Karimi")
+    client.force_login(alice)
+    url = reverse("clients:case_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    assert first.context["page"].paginator.count == 53
+    html = first.content.decode()
+    assert "53 Fälle" in html and "Seite 1 von 2" in html
+    assert not any(q["sql"].lstrip().upper().startswith("SELECT COUNT") for q in queries)
+    second = client.get(url, {"seite": "2"})
+    assert second.context["page"].number == 2
+    assert len(second.context["page"].object_list) == 3
+    names = [row.name for row in second.context["page"].object_list]
+    assert names == [f"Nura{i:02d} Karimi" for i in (50, 51, 52)]
+    assert client.get(url, {"seite": "9"}).context["page"].number == 2
+    assert client.get(url, {"seite": "x"}).context["page"].number == 1

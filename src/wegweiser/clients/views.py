@@ -23,6 +23,7 @@ from wegweiser.clients.forms import (
 )
 from wegweiser.clients.models import Household
 from wegweiser.core.forms import call_service
+from wegweiser.core.paging import ids_page
 from wegweiser.counselling.selectors import sessions_of_case
 
 PAGE_SIZE = 50
@@ -41,13 +42,15 @@ def case_list(request):
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "open"
     cases = selectors.case_list(user, status=status, query=query)
-    ids = cases.values_list("pk", flat=True)
+    number = request.POST.get("seite") or request.GET.get("seite")
+    page = None
     if query:
         # A search finds few cases: their ids in one query, paged here (no COUNT beforehand).
-        found = list(ids[: SEARCH_IDS + 1])
+        found = list(cases.values_list("pk", flat=True)[: SEARCH_IDS + 1])
         if len(found) <= SEARCH_IDS:
-            ids = found
-    page = Paginator(ids, PAGE_SIZE).get_page(request.POST.get("seite") or request.GET.get("seite"))
+            page = Paginator(found, PAGE_SIZE).get_page(number)
+    if page is None:
+        page = ids_page(cases, number, PAGE_SIZE)
     page.object_list = selectors.case_rows(page.object_list)
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
     return render(
