@@ -340,3 +340,15 @@ def test_saving_unchanged_personal_data_changes_nothing(client, alice, case):
     person.refresh_from_db()
     assert person.version == 1
     assert not AuditEntry.objects.filter(action="clients.client.updated").exists()
+
+
+def test_session_rows_link_to_their_own_session(client, alice):
+    first = make_client(alice)
+    case = first.cases.get()
+    sessions = [make_session(alice, case, summary=f"Gespräch {i}") for i in range(3)]
+    client.force_login(alice)
+    html = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid})).content.decode()
+    for session in sessions:
+        edit = reverse("counselling:session_update", kwargs={"uuid": session.uuid})
+        refer = reverse("referrals:referral_create_from_session", kwargs={"uuid": session.uuid})
+        assert f'href="{edit}"' in html and f'href="{refer}"' in html

@@ -30,6 +30,23 @@ def sessions_of_case(case, *, members: bool = False) -> QuerySet[CounsellingSess
     return sessions
 
 
+def with_links(sessions) -> list[CounsellingSession]:
+    """The sessions with the links of a table row (``edit_url``, ``refer_url``): each URL is
+    reversed once and the session's id put in, not reversed again per row (two per row, ~1 ms
+    on a case page with 20 sessions)."""
+    from django.urls import reverse
+
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    edit = reverse("counselling:session_update", args=[placeholder])
+    refer = reverse("referrals:referral_create_from_session", args=[placeholder])
+    sessions = list(sessions)
+    for session in sessions:
+        uuid = str(session.uuid)
+        session.edit_url = edit.replace(placeholder, uuid)
+        session.refer_url = refer.replace(placeholder, uuid)
+    return sessions
+
+
 def session_list(user) -> QuerySet[CounsellingSession]:
     """Sessions of every case whose content the user sees by role."""
     return CounsellingSession.objects.filter(rules.casework_q(user, "case__")).select_related(
