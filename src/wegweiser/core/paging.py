@@ -10,22 +10,14 @@ from django.db.models import Count, QuerySet, Window
 TOTAL = "ww_page_total"
 
 
-class _Counted:
-    """What ``Paginator`` asks of its list: the total, and the slice of the page read already."""
+class _Total:
+    """What ``Paginator`` asks of its list to count the pages: the total, read with the page."""
 
-    def __init__(self, total: int, offset: int, ids: list, queryset: QuerySet):
-        self.total, self.offset, self.ids, self.queryset = total, offset, ids, queryset
+    def __init__(self, total: int):
+        self.total = total
 
     def count(self) -> int:
         return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, key):
-        if isinstance(key, slice) and key.start == self.offset:
-            return self.ids
-        return list(self.queryset.values_list("pk", flat=True)[key])
 
 
 def ids_page(queryset: QuerySet, number, per_page: int) -> Page:
@@ -49,5 +41,7 @@ def ids_page(queryset: QuerySet, number, per_page: int) -> Page:
         total = queryset.count() if wanted > 1 else 0
         wanted = max(1, -(-total // per_page))
         offset = (wanted - 1) * per_page
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + per_page])
-    return Paginator(_Counted(total, offset, ids, queryset), per_page).page(wanted)
+        ids = (
+            list(queryset.values_list("pk", flat=True)[offset : offset + per_page]) if total else []
+        )
+    return Page(ids, wanted, Paginator(_Total(total), per_page))
