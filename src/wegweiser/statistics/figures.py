@@ -323,8 +323,9 @@ class _Versioned:
             self._remember(key, value)
         return value
 
-    def set(self, key: str, value) -> None:
-        cache.set(key, value, settings.WEGWEISER_FIGURES_KEEP_SECONDS)
+    def set(self, key: str, value, timeout: int | None = None) -> None:
+        """Keep ``value`` for ``timeout`` seconds (default ``WEGWEISER_FIGURES_KEEP_SECONDS``)."""
+        cache.set(key, value, timeout or settings.WEGWEISER_FIGURES_KEEP_SECONDS)
         self._remember(key, value)
 
     def _remember(self, key: str, value) -> None:

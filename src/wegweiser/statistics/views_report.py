@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -152,11 +151,12 @@ def _county_tables(kreis, year: int, report, data: dict) -> SafeString:
 
 
 def _rendered_tables(key: str | None, data: dict, tables) -> SafeString:
-    """``_report_tables.html`` for ``data`` with the period tables ``tables()``, kept in Django's
-    cache under ``key`` and the language (``SHOWN_SECONDS``); without a key rendered each time."""
+    """``_report_tables.html`` for ``data`` with the period tables ``tables()``, kept under
+    ``key`` and the language (``SHOWN_SECONDS``; the key names a version, so it is also kept in
+    the process, ``figures.versioned``); without a key rendered each time."""
     if key is not None:
         key = f"{key}:{translation.get_language()}"
-        html = cache.get(key)
+        html = figures.versioned.get(key)
         if html is not None:
             return mark_safe(html)  # noqa: S308 - rendered by the template engine
     shown = tables()
@@ -168,7 +168,7 @@ def _rendered_tables(key: str | None, data: dict, tables) -> SafeString:
     }
     html = render_to_string("statistics/_report_tables.html", context)
     if key is not None:
-        cache.set(key, html, SHOWN_SECONDS)
+        figures.versioned.set(key, html, SHOWN_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
