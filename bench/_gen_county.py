@@ -644,6 +644,8 @@ class CountyGenerator:
                 precision = "full" if rnd() < 0.9 else "year"
                 interpreter = i < 2 and rnd() < 0.5
                 given_latin = to_latin_cached(given, ukrainian)
+                if i == 0:
+                    first_given_latin = given_latin  # the case file's person, its sort names
                 name_tokens, name_phonetic = search_cached(given, family, given_latin, family_latin)
                 clients.append(
                     (
@@ -721,6 +723,8 @@ class CountyGenerator:
                     uid,
                     tid,
                     first_client,
+                    family_latin,
+                    first_given_latin,
                 ]
             )
             end = closed if closed is not None else today
@@ -1464,6 +1468,9 @@ CASE_COLS = (
     "responsible_id",
     "team_id",
     "client_id",
+    # what the database's trigger writes (migration clients 0007); the load switches it off
+    "sort_family_name",
+    "sort_given_names",
 )
 SEQ_COLS = ("id", "year", "last", "kreis_id")
 CONSENT_COLS = (

@@ -175,6 +175,11 @@ class Case(KreisOwnedModel, VersionedModel):
     period_ends_on = models.DateField(_("counselling period ends"), editable=False)
     last_session_on = models.DateField(_("last session"), null=True, blank=True, editable=False)
     session_count = models.PositiveIntegerField(default=0, editable=False)
+    # The person's names in Latin script, kept by the database (triggers of migration 0007 on
+    # every insert, on a change of the case's person and on a change of the person's names): the
+    # case list sorts by them without joining the persons. Values set here are overwritten.
+    sort_family_name = models.CharField(max_length=NAME_MAX, default="", editable=False)
+    sort_given_names = models.CharField(max_length=NAME_MAX, default="", editable=False)
 
     objects = CaseQuerySet.as_manager()
 

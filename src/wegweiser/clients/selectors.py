@@ -33,7 +33,9 @@ def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
         qs = qs.filter(closed_on__isnull=False)
     if query:
         qs = qs.filter(search_q(query, by_person=user.does_casework, kreis_id=user.kreis_id))
-    return qs.order_by("client__family_name_latin", "client__given_names_latin", "pk")
+    # The person's names as copied onto the case by the database (no join to sort a team's
+    # thousands of cases; see Case.sort_family_name).
+    return qs.order_by("sort_family_name", "sort_given_names", "pk")
 
 
 def cases_in_order(ids, *, consent: bool = True) -> list[Case]:
@@ -312,7 +314,7 @@ def desk(*, user, today: dt.date | None = None) -> Desk | None:
         | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
     ).order_by("last_session_on", "pk")
     return Desk(
-        caseload=_first_50(mine.order_by("client__family_name_latin", "pk")),
+        caseload=_first_50(mine.order_by("sort_family_name", "sort_given_names", "pk")),
         ending_soon=_first_50(ending),
         without_session=_first_50(quiet),
         ending_count=ending.count(),
