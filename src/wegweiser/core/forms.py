@@ -21,6 +21,8 @@ class KernFormRenderer(TemplatesSetting):
         plain = widgets.PLAIN_TEMPLATES.get(template_name)
         if plain is not None:
             return plain(context["widget"])
+        if template_name == self.field_template_name and set(context) == {"field"}:
+            return widgets.field_html(context["field"])
         return super().render(template_name, context, request)
 
 

@@ -11,6 +11,7 @@ from html import escape as html_escape
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 
 def _escape(value) -> str:
@@ -52,6 +53,93 @@ def textarea_html(widget: dict) -> str:
         f'<textarea name="{_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>\n'
         f"{_escape(value) if value else ''}</textarea>"
     )
+
+
+_ERROR_ICON = (
+    '<span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>'
+)
+
+
+def _optional(field) -> str:
+    if field.field.required:
+        return ""
+    return f' <span class="kern-label__optional">– {_escape(gettext("optional"))}</span>'
+
+
+def field_html(field) -> str:
+    """As ``includes/field.html`` (the form renderer's template for one field with its label,
+    hint and errors), written in Python: the intake form's 25 fields spent ~7 ms in it. A test
+    renders the project's forms through both and compares the markup."""
+    widget_type = field.widget_type
+    errors = field.errors
+    auto_id = _escape(field.auto_id)
+    help_text = field.help_text
+    if widget_type == "checkbox":
+        help_html = (
+            f'<div class="kern-hint" id="{auto_id}_helptext">{_escape(help_text)}</div>'
+            if help_text
+            else ""
+        )
+        errors_html = "".join(
+            f'<p class="kern-error" id="{auto_id}_error" role="alert">{_ERROR_ICON}'
+            f'<span class="kern-body">{_escape(error)}</span></p>'
+            for error in errors
+        )
+        body = (
+            f'<div class="kern-form-check{" kern-form-check--error" if errors else ""}">\n'
+            f"  {field}\n"
+            f'  <label class="kern-label" for="{auto_id}">{_escape(field.label)}</label>\n'
+            f"  {help_html}\n"
+            f"  {errors_html}\n"
+            "</div>\n"
+        )
+    elif widget_type in ("checkboxselectmultiple", "radioselect"):
+        help_html = f'<div class="kern-hint">{_escape(help_text)}</div>' if help_text else ""
+        choices = "".join(
+            '\n    <div class="kern-form-check">\n'
+            f"      {choice.tag()}\n"
+            f'      <label class="kern-label" for="{_escape(choice.id_for_label)}">'
+            f"{_escape(choice.choice_label)}</label>\n"
+            "    </div>\n    "
+            for choice in field
+        )
+        errors_html = "".join(
+            f'<p class="kern-error" role="alert">{_ERROR_ICON}'
+            f'<span class="kern-body">{_escape(error)}</span></p>'
+            for error in errors
+        )
+        body = (
+            f'<fieldset class="kern-fieldset{" kern-fieldset--error" if errors else ""}">\n'
+            f'  <legend class="kern-label">{_escape(field.label)}{_optional(field)}</legend>\n'
+            f"  {help_html}\n"
+            f'  <div class="kern-fieldset__body ww-checks">\n    {choices}\n  </div>\n'
+            f"  {errors_html}\n"
+            "</fieldset>\n"
+        )
+    else:
+        help_html = (
+            f'<div class="kern-hint" id="{auto_id}_helptext">{_escape(help_text)}</div>'
+            if help_text
+            else ""
+        )
+        errors_html = "".join(
+            f'<p class="kern-error" id="{auto_id}_error" role="alert">{_ERROR_ICON}'
+            f'<span class="kern-body">{_escape(error)}</span></p>'
+            for error in errors
+        )
+        control = str(field)
+        if widget_type in ("select", "selectmultiple"):
+            control = f'<div class="kern-form-input__select-wrapper">{control}</div>'
+        body = (
+            f'<div class="kern-form-input{" kern-form-input--error" if errors else ""}">\n'
+            f'  <label class="kern-label" for="{auto_id}">{_escape(field.label)}'
+            f"{_optional(field)}</label>\n"
+            f"  {help_html}\n"
+            f"  {errors_html}\n"
+            f"  {control}\n"
+            "</div>\n"
+        )
+    return body.strip()  # as the form renderer returns a template's output
 
 
 #: Django's widget templates that ``input_html`` and ``textarea_html`` write (the form renderer,
