@@ -352,3 +352,46 @@ def test_session_rows_link_to_their_own_session(client, alice):
         edit = reverse("counselling:session_update", kwargs={"uuid": session.uuid})
         refer = reverse("referrals:referral_create_from_session", kwargs={"uuid": session.uuid})
         assert f'href="{edit}"' in html and f'href="{refer}"' in html
+
+
+def test_session_table_shows_each_session_as_recorded(client, alice, bob):
+    """The case page's table: date, minutes, channel with the interpreter's language, fields of
+    action, the summary cut at 200 characters, the counsellor; newest first, at most 20; the
+    confidential note never."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first = make_client(alice)
+    case = first.cases.get()
+    today = timezone.localdate()
+    for days in range(22, 0, -1):
+        make_session(alice, case, held_on=today - dt.timedelta(days=days), summary=f"Alt {days}")
+    make_session(
+        alice,
+        case,
+        held_on=today,
+        duration_minutes=75,
+        channel="phone",
+        interpreter_used=True,
+        interpreter_language="fa",
+        fields_of_action=["language", "work"],
+        summary="<b>Jobcenter</b> " + "x" * 300,
+        confidential_note="Nur für mich",
+    )
+    client.force_login(alice)
+    response = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid}))
+    html = response.content.decode()
+    rows = response.context["sessions"]
+    assert len(rows) == 20
+    newest = rows[0]
+    assert newest.held_on == today.strftime("%d.%m.%Y")
+    assert newest.duration_minutes == 75
+    assert (newest.channel, newest.interpreter_language) == ("telefonisch", "Persisch (Farsi)")
+    assert newest.fields_of_action == "Sprache, Arbeit und Ausbildung"
+    assert len(newest.summary) == 200 and newest.summary.endswith("…")
+    assert newest.counsellor == "Alice Arslan"
+    assert "&lt;b&gt;Jobcenter&lt;/b&gt;" in html and "<b>Jobcenter" not in html
+    assert "telefonisch · Dolmetschung (Persisch (Farsi))" in html
+    assert "Nur für mich" not in html
+    assert "Alt 1<" in html and "Alt 19<" in html and "Alt 20<" not in html

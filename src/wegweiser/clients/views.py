@@ -24,7 +24,7 @@ from wegweiser.clients.forms import (
 from wegweiser.clients.models import Household
 from wegweiser.core.forms import call_service
 from wegweiser.core.paging import ids_page
-from wegweiser.counselling.selectors import sessions_of_case, with_links
+from wegweiser.counselling.selectors import session_rows, sessions_of_case
 
 PAGE_SIZE = 50
 SEARCH_IDS = 500
@@ -148,7 +148,7 @@ def case_detail(request, uuid):
         "members": selectors.household_members(client),
         "consent": selectors.active_consent(client, consents),
         "consents": consents,
-        "sessions": with_links(sessions_of_case(case)[:20]),
+        "sessions": session_rows(case),
         "nav": "cases",
         "period_warning": _period_warning(case),
         "restricted": access is rules.Access.CONTENT and rules.is_restricted(case),
