@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from wegweiser.clients import rules
 from wegweiser.clients.models import Case, Client, Consent
 from wegweiser.clients.names import phonetic_q, query_terms
+from wegweiser.core.prepared import PreparedRead
 
 CASE_NUMBER_RE = re.compile(r"^\d{4}-\d{1,6}$")
 DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -207,23 +209,37 @@ def search_q(query: str, *, by_person: bool = True, kreis_id: int | None = None)
     return condition
 
 
+def _case_with_person(uuid, kreis_id) -> QuerySet[Case]:
+    return (
+        Case.objects.select_related(
+            "client",
+            "client__household",
+            "client__municipality",
+            "responsible",
+            "team",
+            "organisation",
+        )
+        .annotate(**{rules.RESTRICTED_AT_READ: rules.restricted_exists()})
+        .filter(uuid=uuid, kreis_id=kreis_id)
+        .order_by()
+    )
+
+
+# Every case page and every change of a case reads it: compiled to SQL once (core.prepared).
+_CASE_WITH_PERSON = PreparedRead(
+    _case_with_person, uuid=Case._meta.get_field("uuid"), kreis_id=Case._meta.get_field("kreis")
+)
+
+
 def case_get(*, user, uuid) -> tuple[Case, rules.Access]:
     """The case with this id if the user may see it at all (else 404, as for a foreign Kreis)."""
     try:
-        case = (
-            Case.objects.select_related(
-                "client",
-                "client__household",
-                "client__municipality",
-                "responsible",
-                "team",
-                "organisation",
-            )
-            .annotate(**{rules.RESTRICTED_AT_READ: rules.restricted_exists()})
-            .get(uuid=uuid, kreis_id=user.kreis_id)
-        )
-    except (Case.DoesNotExist, ValueError) as exc:
+        found = _CASE_WITH_PERSON.fetch(uuid=uuid, kreis_id=user.kreis_id)
+    except (ValueError, ValidationError) as exc:
         raise Http404 from exc
+    if not found:
+        raise Http404
+    case = found[0]
     case.kreis = user.kreis  # the same row, already loaded with the user
     access = rules.case_access(user, case)
     if access is rules.Access.NONE:
@@ -265,12 +281,18 @@ def household_case(user, household) -> Case:
     return case
 
 
+_HOUSEHOLD_MEMBERS = PreparedRead(
+    lambda household_id: Client.objects.filter(household_id=household_id).order_by(
+        "birth_year", "pk"
+    ),
+    household_id=Client._meta.get_field("household"),
+)
+
+
 def household_members(client: Client) -> list[Client]:
     if not client.household_id:
         return [client]
-    return list(
-        Client.objects.filter(household_id=client.household_id).order_by("birth_year", "pk")
-    )
+    return _HOUSEHOLD_MEMBERS.fetch(household_id=client.household_id)
 
 
 def active_consent(client: Client, consents=None) -> Consent | None:

@@ -1,0 +1,146 @@
+"""Reads compiled once (core.prepared): the same rows, related objects and SQL as the plain
+queryset, one query per read, and a plain queryset whenever the shape depends on the values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_client
+from wegweiser.clients.models import Case
+from wegweiser.clients.selectors import _CASE_WITH_PERSON, _case_with_person, case_get
+from wegweiser.core.prepared import PreparedRead
+
+
+@pytest.fixture
+def cases(alice, bob):
+    made = [
+        make_client(alice, given_names="Amina", family_name="Haddad"),
+        make_client(bob, given_names="Олександр", family_name="Шевченко"),
+    ]
+    return [client.cases.get() for client in made]
+
+
+def test_prepared_read_gives_what_the_queryset_gives(cases, alice, other_kreis):
+    for case in cases:
+        with CaptureQueriesContext(connection) as queries:
+            (found,) = _CASE_WITH_PERSON.fetch(uuid=case.uuid, kreis_id=case.kreis_id)
+            # person, household, municipality, manager, team, provider: loaded with the case
+            shown = (
+                found.client.family_name,
+                found.client.household,
+                found.client.municipality,
+                found.responsible.display_name,
+                found.team,
+                found.organisation.name,
+            )
+        assert len(queries) == 1
+        with CaptureQueriesContext(connection) as plain_queries:
+            (plain,) = _case_with_person(case.uuid, case.kreis_id)
+        assert found == plain and found.number == plain.number
+        assert shown[0] == plain.client.family_name and shown[3] == plain.responsible.display_name
+        # the same statement, with the same values, as Django's own compilation
+        assert queries[0]["sql"] == plain_queries[0]["sql"]
+        assert str(case.uuid.hex)[:8] in queries[0]["sql"].replace("-", "")
+    # another county's id, an unknown case: nothing
+    assert _CASE_WITH_PERSON.fetch(uuid=cases[0].uuid, kreis_id=other_kreis.pk) == []
+    assert _CASE_WITH_PERSON.fetch(uuid=cases[1].client.uuid, kreis_id=alice.kreis_id) == []
+
+
+def test_case_page_read_still_guards_the_county(cases, alice, other_kreis):
+    from django.http import Http404
+
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(email="x@example.org", kreis=other_kreis)
+    with pytest.raises(Http404):
+        case_get(user=stranger, uuid=cases[0].uuid)
+    case, _access = case_get(user=alice, uuid=cases[0].uuid)
+    assert case.pk == cases[0].pk
+
+
+def test_a_shape_that_depends_on_the_value_is_built_each_time(cases):
+    """A builder that turns the marker into "no rows" (or anything the marker is not found in)
+    is not compiled once: every call builds the queryset, with the same results."""
+
+    def build(pk):
+        return Case.objects.filter(pk=pk) if pk > 0 else Case.objects.none()
+
+    read = PreparedRead(build, pk=Case._meta.pk)
+    assert read.fetch(pk=cases[0].pk) == [cases[0]]
+    assert read.fetch(pk=cases[1].pk) == [cases[1]]
+    assert read._compiled["default"] is None
+
+
+def test_values_go_in_converted_as_django_converts_them(cases):
+    """Strings for ids (as from a session or URL) find the same rows."""
+    read = PreparedRead(
+        lambda uuid: Case.objects.filter(uuid=uuid).order_by(), uuid=Case._meta.get_field("uuid")
+    )
+    assert read.fetch(uuid=str(cases[1].uuid)) == [cases[1]]
+    assert read.fetch(uuid=cases[0].uuid) == [cases[0]]
+    with pytest.raises(TypeError):
+        read.fetch(uuid=cases[0].uuid, kreis_id=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_compiled_in_one_thread_runs_on_the_connection_of_another(alice, bob):
+    """The compiled statement is shared by the process; each thread (the live test server, a
+    threaded worker, the figures' background thread) runs it on its own connection."""
+    import threading
+
+    from django.db import connections
+
+    read = PreparedRead(
+        lambda uuid: Case.objects.filter(uuid=uuid).order_by(), uuid=Case._meta.get_field("uuid")
+    )
+    first = make_client(alice).cases.get()
+    second = make_client(bob, given_names="Omar", family_name="Yilmaz").cases.get()
+    assert read.fetch(uuid=first.uuid) == [first]  # compiled here, in the test's thread
+    found = {}
+
+    def other_thread():
+        try:
+            found["rows"] = read.fetch(uuid=second.uuid)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            found["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert found == {"rows": [second]}
+
+
+def test_each_parameter_goes_to_its_own_place(cases, alice, other_kreis):
+    """Two parameters of one type (here: two ids) get markers of their own: the case's id and
+    the county's id never swap places, whatever their values."""
+    read = PreparedRead(
+        lambda pk, kreis_id: Case.objects.filter(pk=pk, kreis_id=kreis_id).order_by(),
+        pk=Case._meta.pk,
+        kreis_id=Case._meta.get_field("kreis"),
+    )
+    extra = [make_client(alice, given_names=f"Nura{i}").cases.get() for i in range(3)]
+    for case in [*cases, *extra]:
+        assert read.fetch(pk=case.pk, kreis_id=case.kreis_id) == [case]
+        assert read.fetch(pk=case.pk, kreis_id=other_kreis.pk) == []
+    assert any(c.pk != c.kreis_id for c in extra)
+
+
+def test_the_case_page_lists_the_sessions_of_its_case(client, alice):
+    """The case page's session table (compiled once) shows the sessions of the case opened,
+    also when the case's id is not the county's."""
+    from django.urls import reverse
+
+    from tests.factories import make_session
+
+    for i in range(3):
+        make_client(alice, given_names=f"Amir{i}")
+    case = make_client(alice, given_names="Lina", family_name="Yilmaz").cases.get()
+    assert case.pk != case.kreis_id
+    make_session(alice, case, summary="Anmeldung zum Integrationskurs")
+    client.force_login(alice)
+    html = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid})).content.decode()
+    assert "Anmeldung zum Integrationskurs" in html
