@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wegweiser.core.context_processors.wegweiser",
             ],
+            # {% url %} without a full reverse() for addresses without or with UUID arguments
+            "builtins": ["wegweiser.core.templatetags.fast_url"],
         },
     }
 ]
