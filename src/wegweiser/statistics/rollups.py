@@ -40,7 +40,7 @@ SESSION_COLUMNS = (
 def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
     """Rebuild the rows of ``case`` for ``months`` (first days), or for all its months. Reads
     only the columns it counts (never the encrypted notes): a few queries per call."""
-    from wegweiser.clients.models import Client
+    from wegweiser.clients.models import Case, Client
     from wegweiser.counselling.models import CounsellingSession
 
     months = None if months is None else sorted({month_of(m) for m in months})
@@ -53,9 +53,12 @@ def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
         sessions = sessions.filter(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
     rows_of_sessions = list(sessions.values_list(*SESSION_COLUMNS))
     members = _members([row[0] for row in rows_of_sessions])
-    household_id = Client.objects.filter(pk=case.client_id).values_list("household_id", flat=True)[
-        0
-    ]
+    if Case.client.is_cached(case):  # read with the case (the case page and its forms)
+        household_id = case.client.household_id
+    else:
+        household_id = Client.objects.filter(pk=case.client_id).values_list(
+            "household_id", flat=True
+        )[0]
     rows = _rows_for(case, household_id, rows_of_sessions, members, months)
     # Within the calling service's transaction without a savepoint of its own (two statements
     # less per saved session): a failure here fails the service as a whole.
