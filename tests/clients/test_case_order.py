@@ -93,3 +93,40 @@ def test_sort_names_follow_every_way_of_writing(alice):
     Client.objects.filter(pk=first.pk).update(phone="0151 222")
     Case.objects.filter(pk=case.pk).update(session_count=3)
     assert _sort_names(case.pk) == ("Schewtschenko", "Oleksandr")
+
+
+def test_list_rows_show_status_consent_and_names_as_written(client, alice):
+    """Each row: number linking to the case file, the name as written (escaped) with the Latin
+    form below when it differs, date of birth, responsible, dates and the status: open, open
+    without consent (badge) or closed."""
+    from django.utils import timezone
+
+    from wegweiser.clients.services import case_close, consent_record
+
+    today = timezone.localdate()
+    with_consent = make_client(alice, given_names="<Amina>", family_name="Haddad")
+    consent_record(
+        actor=alice,
+        case=with_consent.cases.get(),
+        given_on=today,
+        form="signed",
+        covers_processing=True,
+    )
+    make_client(alice, given_names="Олександр", family_name="Шевченко")
+    closed = make_client(alice, given_names="Zora", family_name="Zander").cases.get()
+    case_close(
+        actor=alice, case=closed, version=closed.version, closed_on=today, close_reason="moved_away"
+    )
+    client.force_login(alice)
+    url = reverse("clients:case_list")
+    html = client.get(url).content.decode()
+    case = with_consent.cases.get()
+    detail = reverse("clients:case_detail", kwargs={"uuid": case.uuid})
+    assert f'<a class="kern-link" href="{detail}">{case.number}</a>' in html
+    assert "<bdi>&lt;Amina&gt; Haddad</bdi>" in html and "<Amina>" not in html
+    assert '<bdi>Олександр Шевченко</bdi><br><span class="kern-body--small ww-muted">' in html
+    assert "Oleksandr Shevchenko</span>" in html
+    assert html.count("keine Einwilligung") == 1  # the Ukrainian case: open, no consent
+    assert "17.05.1990" in html
+    everything = client.post(url, {"q": "", "status": "all"})
+    assert ">abgeschlossen</td>" in everything.content.decode()
