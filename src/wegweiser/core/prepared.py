@@ -8,11 +8,13 @@ the parameters, remembers where the markers ended up among the SQL parameters, a
 calls puts the converted values there and runs the same SQL: the rows become model instances as
 with the queryset itself (Django's own iterable, select_related included).
 
-Only for querysets whose shape does not depend on the values (filters by equality on the given
-fields; no ``IN`` lists, no branches in the builder). Should a marker not be found exactly where
-its value goes (a value that changes the shape, or a Django that compiles differently), the read
-falls back to building the queryset on every call: slower, never wrong. Tests compare the
-results and the SQL with the plain queryset's.
+The compiled SQL lives as long as the process: after a migration the server is restarted
+(docs/betrieb.md). Only for querysets whose shape does not depend on the values (filters by
+equality on the given fields; no ``IN`` lists, no branches in the builder). Should a marker not
+be found exactly where its value goes (a value that changes the shape, or a Django that compiles
+differently), the read falls back to building the queryset on every call: slower, never wrong.
+Each parameter has a marker of its own. Tests compare the results and the SQL with the plain
+queryset's, also with ids that differ between parameters and from another thread.
 """
 
 from __future__ import annotations
@@ -104,10 +106,6 @@ class PreparedRead:
             taken.update(positions)
             slots[name] = (field, positions)
         return _Compiled(queryset, compiler, sql, params, slots)
-
-    def clear(self) -> None:
-        """Forget the compiled SQL (tests that change settings or the schema)."""
-        self._compiled.clear()
 
 
 _MISSING = object()

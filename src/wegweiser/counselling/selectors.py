@@ -69,30 +69,20 @@ _ROW_COLUMNS = (
 )
 
 
-def _session_columns(case_id, kreis_id, limit):
-    return (
+# The case page shows the newest 20 sessions: that query compiled once (core.prepared).
+_NEWEST_20 = PreparedRead(
+    lambda case_id, kreis_id: (
         CounsellingSession.objects.filter(case_id=case_id, kreis_id=kreis_id)
         .order_by("-held_on", "-pk")
-        .values_list(*_ROW_COLUMNS)[:limit]
-    )
-
-
-# The case page shows the newest 20: that query compiled once (core.prepared).
-_NEWEST_20 = PreparedRead(
-    lambda case_id, kreis_id: _session_columns(case_id, kreis_id, 20),
+        .values_list(*_ROW_COLUMNS)[:20]
+    ),
     case_id=CounsellingSession._meta.get_field("case"),
     kreis_id=CounsellingSession._meta.get_field("kreis"),
 )
 
 
-def _rows_of_case(case, limit: int):
-    if limit == 20:
-        return _NEWEST_20.fetch(case_id=case.pk, kreis_id=case.kreis_id)
-    return _session_columns(case.pk, case.kreis_id, limit)
-
-
-def session_rows(case, *, limit: int = 20) -> list[SessionRow]:
-    """The case's newest sessions as table rows (one query of the columns shown; the
+def session_rows(case) -> list[SessionRow]:
+    """The case's newest 20 sessions as table rows (one query of the columns shown; the
     confidential note is never read). The row links are reversed once and the session's id
     put in, not reversed twice per row."""
     from django.urls import reverse
@@ -115,7 +105,7 @@ def session_rows(case, *, limit: int = 20) -> list[SessionRow]:
         first,
         last,
         email,
-    ) in _rows_of_case(case, limit):
+    ) in _NEWEST_20.fetch(case_id=case.pk, kreis_id=case.kreis_id):
         uuid = str(uuid)
         rows.append(
             SessionRow(
