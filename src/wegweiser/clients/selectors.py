@@ -15,6 +15,7 @@ from django.utils import timezone
 from wegweiser.clients import rules
 from wegweiser.clients.models import Case, Client, Consent
 from wegweiser.clients.names import phonetic_q, query_terms
+from wegweiser.core.addresses import uuid_address
 from wegweiser.core.prepared import PreparedRead
 
 CASE_NUMBER_RE = re.compile(r"^\d{4}-\d{1,6}$")
@@ -98,13 +99,10 @@ def _dmy(day: dt.date | None) -> str:
 def case_rows(ids) -> list[CaseRow]:
     """The list rows of the cases with these ids, in this order (see ``cases_in_order``), with
     the consent mark: two queries for the page, whatever the size of the county."""
-    from django.urls import reverse
-
     ids = list(ids)
     found = {row[0]: row for row in Case.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS)}
     # One reverse for the page: the case file's address differs only in the uuid.
-    marker = "00000000-0000-0000-0000-000000000000"
-    url = reverse("clients:case_detail", kwargs={"uuid": marker})
+    url = uuid_address("clients:case_detail")
     rows, client_ids = [], []
     for pk in ids:
         if pk not in found:
@@ -134,7 +132,7 @@ def case_rows(ids) -> list[CaseRow]:
         rows.append(
             CaseRow(
                 number=number,
-                url=url.replace(marker, str(uuid)),
+                url=url(uuid),
                 name=name,
                 latin_name="" if latin == name else latin,
                 born=_dmy(birth_date) or (str(birth_year) if birth_year else "—"),

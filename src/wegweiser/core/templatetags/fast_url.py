@@ -14,44 +14,15 @@ for every URL of the project that takes no or only UUID arguments.
 
 from __future__ import annotations
 
-import uuid
-
 from django import template
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
+from wegweiser.core.addresses import fast_reverse
+
 register = template.Library()
-
-_PLACEHOLDERS = tuple(uuid.UUID(f"00000000-0000-4000-8000-{i:012d}") for i in range(1, 5))
-_LIMIT = 2_000  # addresses kept per process (view names x URL configurations, not per object)
-_kept: dict[tuple, str] = {}
-
-
-def _uuid_text(value) -> str | None:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return None
-
-
-def fast_reverse(view_name: str, args: list, current_app: str | None) -> str:
-    """As ``reverse(view_name, args=args, current_app=current_app)`` for no or UUID args."""
-    texts = [_uuid_text(arg) for arg in args]
-    if None in texts or len(args) > len(_PLACEHOLDERS):
-        return reverse(view_name, args=args, current_app=current_app)
-    key = (view_name, len(args), current_app, get_urlconf(), get_script_prefix())
-    pattern = _kept.get(key)
-    if pattern is None:
-        pattern = reverse(view_name, args=_PLACEHOLDERS[: len(args)], current_app=current_app)
-        if any(pattern.count(str(p)) != 1 for p in _PLACEHOLDERS[: len(args)]):
-            return reverse(view_name, args=args, current_app=current_app)
-        if len(_kept) >= _LIMIT:
-            _kept.clear()
-        _kept[key] = pattern
-    for placeholder, text in zip(_PLACEHOLDERS, texts, strict=False):
-        pattern = pattern.replace(str(placeholder), text)
-    return pattern
 
 
 class FastURLNode(URLNode):
