@@ -301,7 +301,7 @@ def case_timeline(request, uuid):
     if access is rules.Access.NEEDS_REASON:
         return redirect("clients:case_detail", uuid=case.uuid)
     services.case_viewed(actor=user, case=case, part="timeline")
-    sessions = list(sessions_of_case(case, members=True))
+    sessions = list(sessions_of_case(case))
     changes = case_timeline_entries(case)
     items = [
         {"kind": "session", "at": s.held_on, "sort": (s.held_on, 1, s.pk), "session": s}

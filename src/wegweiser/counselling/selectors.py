@@ -12,28 +12,27 @@ from wegweiser.clients import rules
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.languages import language_label
 from wegweiser.clients.models import Client
+from wegweiser.core.addresses import uuid_address
 from wegweiser.core.prepared import PreparedRead
 from wegweiser.counselling.models import Channel, CounsellingSession
 
 
-def sessions_of_case(case, *, members: bool = False) -> QuerySet[CounsellingSession]:
-    """The sessions of a case, newest first; with ``members`` the household members present
-    (the timeline names them, the case page's table does not)."""
-    sessions = (
+def sessions_of_case(case) -> QuerySet[CounsellingSession]:
+    """The sessions of a case, newest first, with the household members present (the timeline;
+    the case page's table reads its columns with ``session_rows``)."""
+    return (
         CounsellingSession.objects.filter(case=case, kreis_id=case.kreis_id)
         # The lists show the summary; the confidential note is read (and decrypted) only by the
         # session's own form.
         .defer("confidential_note")
         .select_related("counsellor")
-        .order_by("-held_on", "-pk")
-    )
-    if members:
-        sessions = sessions.prefetch_related(
+        .prefetch_related(
             Prefetch(
                 "members_present", queryset=Client.objects.only("pk", "given_names", "family_name")
             )
         )
-    return sessions
+        .order_by("-held_on", "-pk")
+    )
 
 
 @dataclass(slots=True)
@@ -85,11 +84,8 @@ def session_rows(case) -> list[SessionRow]:
     """The case's newest 20 sessions as table rows (one query of the columns shown; the
     confidential note is never read). The row links are reversed once and the session's id
     put in, not reversed twice per row."""
-    from django.urls import reverse
-
-    placeholder = "00000000-0000-0000-0000-000000000000"
-    edit = reverse("counselling:session_update", args=[placeholder])
-    refer = reverse("referrals:referral_create_from_session", args=[placeholder])
+    edit = uuid_address("counselling:session_update")
+    refer = uuid_address("referrals:referral_create_from_session")
     channels = dict(Channel.choices)
     fields = dict(FieldOfAction.choices)
     rows = []
@@ -106,7 +102,6 @@ def session_rows(case) -> list[SessionRow]:
         last,
         email,
     ) in _NEWEST_20.fetch(case_id=case.pk, kreis_id=case.kreis_id):
-        uuid = str(uuid)
         rows.append(
             SessionRow(
                 held_on=f"{held_on.day:02d}.{held_on.month:02d}.{held_on.year}",
@@ -119,8 +114,8 @@ def session_rows(case) -> list[SessionRow]:
                 fields_of_action=", ".join(str(fields.get(c, c)) for c in codes or []),
                 summary=Truncator(summary).chars(200),
                 counsellor=f"{first} {last}".strip() or email,
-                edit_url=edit.replace(placeholder, uuid),
-                refer_url=refer.replace(placeholder, uuid),
+                edit_url=edit(uuid),
+                refer_url=refer(uuid),
             )
         )
     return rows
