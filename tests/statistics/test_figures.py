@@ -202,9 +202,26 @@ def test_rollup_follows_a_moved_session_and_a_rebuild_changes_nothing(world, kre
     april = compute(Unit("county", kreis.pk), Period.month(2026, 4))[None]
     assert may["persons"] == 4 and may["sessions"] == 5
     assert april["sessions"] == 1
-    before = sorted(ContactMonth.objects.values_list("month", "client_id", "sessions", "minutes"))
+    columns = (
+        "month",
+        "counsellor_id",
+        "case_id",
+        "client_id",
+        "is_case_client",
+        "household_key",
+        "sessions",
+        "minutes",
+        "interpreter_sessions",
+        "fields_mask",
+        "phone",
+        "video",
+    )
+    before = sorted(ContactMonth.objects.values_list(*columns))
+    # The household member present at a session of the world counts in its month, with the
+    # session's fields of action, and not as the case's person.
+    assert [r for r in before if not r[4] and r[9]], "no row of a member present"
     rollups.rebuild()
-    after = sorted(ContactMonth.objects.values_list("month", "client_id", "sessions", "minutes"))
+    after = sorted(ContactMonth.objects.values_list(*columns))
     assert before == after
 
 

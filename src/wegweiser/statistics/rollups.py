@@ -51,8 +51,7 @@ def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
             return
         old = old.filter(month__in=months)
         sessions = sessions.filter(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
-    rows_of_sessions = list(sessions.values_list(*SESSION_COLUMNS))
-    members = _members([row[0] for row in rows_of_sessions])
+    rows_of_sessions, members = _sessions_with_members(sessions)
     if Case.client.is_cached(case):  # read with the case (the case page and its forms)
         household_id = case.client.household_id
     else:
@@ -65,6 +64,26 @@ def refresh_case_months(case, months: Iterable[dt.date] | None = None) -> None:
     with transaction.atomic(savepoint=False):
         old.delete()
         ContactMonth.objects.bulk_create(rows)
+
+
+def _sessions_with_members(sessions) -> tuple[list[tuple], dict[int, list[tuple[int, int | None]]]]:
+    """The sessions' counted columns and the persons present at each, in one query (a join to
+    the attendance; a session without household members present is one row with nothing
+    joined): one round trip less on every saved session than reading the two apart."""
+    width = len(SESSION_COLUMNS)
+    rows_of_sessions: list[tuple] = []
+    members: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+    seen: set[int] = set()
+    for row in sessions.order_by().values_list(
+        *SESSION_COLUMNS, "sessionattendance__client_id", "sessionattendance__client__household_id"
+    ):
+        pk = row[0]
+        if pk not in seen:
+            seen.add(pk)
+            rows_of_sessions.append(row[:width])
+        if row[width] is not None:
+            members[pk].append((row[width], row[width + 1]))
+    return rows_of_sessions, members
 
 
 def _members(session_ids) -> dict[int, list[tuple[int, int | None]]]:
