@@ -3,12 +3,15 @@ Django's widget templates make of the same widget (values and attributes escaped
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from wegweiser.core.forms import KernFormMixin, KernFormRenderer
 from wegweiser.core.widgets import (
@@ -108,3 +111,69 @@ def test_the_intake_form_renders_as_with_the_field_template(kreis):
     assert not form.is_valid()
     _fields_equal(form)
     _fields_equal(ClientCreateForm(kreis=kreis))
+
+
+# --- selects: the options' markup is kept between forms ---------------------------------------
+
+SELECT_CHOICES = [
+    ("", "—"),
+    ("SY", gettext_lazy("Syria")),
+    ("UA", "Ukraine <& Krim>"),
+    ("AF", gettext_lazy("Afghanistan")),
+]
+GROUPED_CHOICES = [("", "—"), ("Nah & fern", [("1", "Eins"), ("2", "Zwei")]), ("3", "Drei")]
+
+
+def _django_select(plain_class, choices, value):
+    django_class = plain_class.__mro__[2]  # forms.Select or forms.SelectMultiple
+    attrs = {"id": "id_land", "class": "kern-form-input__select"}
+    return (
+        django_class(choices=choices).render("land", value, attrs, TemplatesSetting()),
+        plain_class(choices=choices).render("land", value, attrs),
+    )
+
+
+@pytest.mark.parametrize("plain_class", [PlainSelect, PlainSelectMultiple], ids=["one", "many"])
+@pytest.mark.parametrize("choices", [SELECT_CHOICES, GROUPED_CHOICES], ids=["flat", "grouped"])
+def test_select_markup_equals_djangos_on_every_render(plain_class, choices):
+    """The first render of a list writes the options, later ones (new form, same choices) reuse
+    them: each must be Django's markup for its own selection and language."""
+    for language, value in [
+        ("de", None),
+        ("de", "SY"),
+        ("en", ["UA", "AF"]),
+        ("de", ["1", "3"]),
+        ("en", "2"),
+        ("de", "nichts"),
+    ]:
+        with translation.override(language):
+            fresh = copy.deepcopy(list(choices))  # as a new form copies its field's choices
+            django, plain = _django_select(plain_class, fresh, value)
+            assert plain.strip() == django.strip(), (language, value)
+
+
+def test_a_kept_select_follows_the_language():
+    field = forms.ChoiceField(choices=SELECT_CHOICES, widget=PlainSelect)
+    with translation.override("en"):
+        english = field.widget.render("land", "SY")
+    with translation.override("de"):
+        german = field.widget.render("land", "SY")
+    assert '<option value="SY" selected>Syria</option>' in english
+    assert '<option value="SY" selected>Syrien</option>' in german
+
+
+def test_the_nationalities_keep_one_list_per_language(kreis):
+    from wegweiser.clients.forms import ClientCreateForm
+
+    with translation.override("de"):
+        first = str(ClientCreateForm(kreis=kreis)["nationalities"])
+        chosen = str(ClientCreateForm({"nationalities": ["SY"]}, kreis=kreis)["nationalities"])
+    with translation.override("en"):
+        english = str(ClientCreateForm(kreis=kreis)["nationalities"])
+    assert '<option value="SY">Syrien</option>' in first
+    assert '<option value="SY" selected>Syrien</option>' in chosen
+    assert '<option value="SY">Syria</option>' in english
+    # sorted by the name in the language shown: Deutschland before Frankreich, France before
+    # Germany
+    assert first.index('value="DE"') < first.index('value="FR"')
+    assert english.index('value="FR"') < english.index('value="DE"')

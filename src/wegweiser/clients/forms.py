@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -19,6 +20,19 @@ from wegweiser.organisations.models import Municipality
 
 CLIENT_FORM_FIELDS = list(CLIENT_FIELDS)
 
+_COUNTRIES: dict[str, list[tuple[str, str]]] = {}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries sorted by their name in the active language: one list per language for
+    every form (django-countries sorts 250 translated names on each iteration), which also lets
+    the select keep its markup (core.widgets)."""
+    language = get_language()
+    found = _COUNTRIES.get(language)
+    if found is None:
+        found = _COUNTRIES[language] = [(code, name) for code, name in countries]
+    return found
+
 
 class ClientForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -29,7 +43,7 @@ class ClientForm(ModelForm):
     nationalities = forms.MultipleChoiceField(
         label=_("nationalities"),
         required=False,
-        choices=lambda: list(countries),
+        choices=country_choices,
         widget=widgets.PlainSelectMultiple(attrs={"size": 6}),
         help_text=_("Several can be chosen with Ctrl or Cmd."),
     )

@@ -7,6 +7,7 @@ on PostgreSQL and SQLite alike (plain substring matches on precomputed columns).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -151,9 +152,14 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=20000)
 def phonetic_key(token: str) -> str:
     """Kölner Phonetik of one token, squeezed: vowels dropped and repeats collapsed, so that
-    transliterations with and without vowels ("Mohammed", "mhmd") meet."""
+    transliterations with and without vowels ("Mohammed", "mhmd") meet.
+
+    Kept per process for the most recent 20,000 words (the duplicate check codes the words of
+    about a hundred persons per check, most of them common): the cache holds single words and
+    their codes, never which person, birth date or county they belong to."""
     if not token:
         return ""
     encoded = cologne_phonetics.encode(token)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from html import escape as html_escape
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 def _escape(value) -> str:
@@ -161,39 +162,76 @@ PLAIN_TEMPLATES = {
 }
 
 
+# The options' markup of lists that stay the same (module constants, the nationalities of a
+# language): Django copies the choices into new tuples for every form, but the values and the
+# label objects stay, so they are the key (with the language), and the entry holds the labels so
+# that their ids cannot be reused. Model choices and groups are written anew each time.
+_OPTIONS: dict[tuple, tuple[list, list]] = {}
+_OPTIONS_KEPT = 256
+
+
+def _option_parts(choices: list) -> list:
+    """The markup of the options and groups: strings, and for each option a tuple of its value
+    (compared with the selected values), the markup before `` selected`` and after it."""
+    parts: list = []
+    for option_value, option_label in choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, (list, tuple)):
+            group_name, group = option_value, option_label
+        else:
+            group_name, group = None, [(option_value, option_label)]
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+        for subvalue, sublabel in group:
+            value = str(subvalue)
+            parts.append(
+                (value, f'\n  <option value="{_escape(value)}"', f">{_escape(sublabel)}</option>\n")
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    return parts
+
+
+def _options_of(choices) -> list:
+    if isinstance(choices, CallableChoiceIterator):
+        choices = list(choices)
+    elif not isinstance(choices, (list, tuple)):
+        return _option_parts(choices)  # model choices: new values on every iteration
+    if any(isinstance(label, (list, tuple)) for _value, label in choices):
+        return _option_parts(choices)  # groups: copied into new lists for every form
+    key = (tuple((value, id(label)) for value, label in choices), get_language())
+    kept = _OPTIONS.get(key)
+    if kept is None:
+        if len(_OPTIONS) >= _OPTIONS_KEPT:
+            _OPTIONS.clear()
+        kept = _OPTIONS[key] = ([label for _value, label in choices], _option_parts(choices))
+    return kept[1]
+
+
 class _PlainOptionsMixin:
     """The HTML of Django's select templates, written in Python: the list of nationalities
     has about 250 options, and the template engine takes ~20 ms to include the option template
-    250 times (the intake form answers every duplicate check with it)."""
+    250 times (the intake form answers every duplicate check with it). The escaped options of
+    a list that does not change are kept (``_options_of``)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         # As ChoiceWidget.get_context/optgroups and select.html, select_option.html.
         values = self.format_value(value)
         attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
+        multiple = self.allow_multiple_selected
+        if multiple:
             attrs["multiple"] = True
         out = [f'<select name="{_escape(name)}"{_attrs_html(attrs)}>']
         has_selected = False
-        for option_value, option_label in self.choices:
-            if option_value is None:
-                option_value = ""
-            if isinstance(option_label, (list, tuple)):
-                group_name, choices = option_value, option_label
-            else:
-                group_name, choices = None, [(option_value, option_label)]
-            if group_name:
-                out.append(f'\n  <optgroup label="{_escape(group_name)}">')
-            for subvalue, sublabel in choices:
-                selected = (not has_selected or self.allow_multiple_selected) and str(
-                    subvalue
-                ) in values
-                has_selected |= selected
-                out.append(
-                    f'\n  <option value="{_escape(str(subvalue))}"'
-                    f"{' selected' if selected else ''}>{_escape(sublabel)}</option>\n"
-                )
-            if group_name:
-                out.append("\n  </optgroup>")
+        for part in _options_of(self.choices):
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            option_value, before, after = part
+            selected = (not has_selected or multiple) and option_value in values
+            has_selected |= selected
+            out.append(f"{before} selected{after}" if selected else f"{before}{after}")
         out.append("\n</select>")
         return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
 
