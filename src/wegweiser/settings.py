@@ -118,6 +118,9 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    # The health check at the start of a request without a round trip (core/pgbackend).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "wegweiser.core.pgbackend"
     # A page runs the same few statements again and again: PostgreSQL plans each once per
     # connection (prepared after WEGWEISER_DB_PREPARE_THRESHOLD uses, with parameters bound on
     # the server) instead of on every request, where planning the case page's joins cost more
@@ -155,6 +158,8 @@ if DATABASE_REPLICA_URL:
         ),
         "TEST": {"MIRROR": "default"},
     }
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "wegweiser.core.pgbackend"
 elif env_bool("WEGWEISER_TESTING", default=False):
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 # Figures shown on pages (dashboards, annual report as it stands, figures API) are fresh this long

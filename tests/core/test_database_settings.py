@@ -55,3 +55,64 @@ def test_a_repeated_statement_is_prepared_once_per_connection(case):
             ['%FROM "clients_case" WHERE ("clients_case"."kreis_id" = $1 AND %uuid" = $2)%'],
         )
         assert cursor.fetchone()[0] == 1
+
+
+# --- the health check without a round trip (core/pgbackend) -----------------------------------
+
+
+def test_postgresql_uses_the_backend_with_the_quiet_health_check():
+    env = {
+        **os.environ,
+        "WEGWEISER_DEBUG": "1",
+        "DATABASE_URL": "postgres://wegweiser@db.internal:5432/wegweiser",
+        "DATABASE_REPLICA_URL": "postgres://wegweiser@replica.internal:5432/wegweiser",
+        "PYTHONPATH": str(SRC),
+    }
+    env.pop("WEGWEISER_TESTING", None)
+    code = "from wegweiser import settings as s; "
+    code += "print(s.DATABASES['default']['ENGINE'], s.DATABASES['replica']['ENGINE'], "
+    code += "s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["wegweiser.core.pgbackend", "wegweiser.core.pgbackend", "True"]
+
+
+@pytest.mark.skipif("os.environ.get('DATABASE_URL', '') == ''", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_a_closed_connection_is_found_and_replaced_without_asking_a_live_one(monkeypatch):
+    """A live idle connection passes the check without ``SELECT 1``; one whose server process
+    was terminated (as by a restart of PostgreSQL) fails it, and the next request's first query
+    runs on a new connection instead of failing."""
+    import time
+
+    from django.db import connections
+    from django.db.backends.postgresql import base
+
+    asked = []
+    original = base.DatabaseWrapper.is_usable
+
+    def select_one(self):
+        asked.append(self)
+        return original(self)
+
+    monkeypatch.setattr(base.DatabaseWrapper, "is_usable", select_one)
+    other = connections.create_connection("default")
+    try:
+        other.ensure_connection()
+        assert other.is_usable() and asked == []
+        pid = other.connection.info.backend_pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while other.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not other.is_usable()
+        assert asked, "the terminated connection was judged without SELECT 1"
+        # As at the start of a request (Django's request_started signal).
+        other.close_if_unusable_or_obsolete()
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            assert cursor.fetchone()[0] != pid
+    finally:
+        other.close()
