@@ -23,7 +23,7 @@ from wegweiser.clients.forms import (
 )
 from wegweiser.clients.models import Household
 from wegweiser.core.forms import call_service
-from wegweiser.core.paging import ids_page
+from wegweiser.core.paging import parts_page
 from wegweiser.counselling.selectors import session_rows, sessions_of_case
 
 PAGE_SIZE = 50
@@ -41,16 +41,18 @@ def case_list(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         status = form.cleaned_data["status"] or "open"
-    cases = selectors.case_list(user, status=status, query=query)
     number = request.POST.get("seite") or request.GET.get("seite")
     page = None
     if query:
         # A search finds few cases: their ids in one query, paged here (no COUNT beforehand).
+        cases = selectors.case_list(user, status=status, query=query)
         found = list(cases.values_list("pk", flat=True)[: SEARCH_IDS + 1])
         if len(found) <= SEARCH_IDS:
             page = Paginator(found, PAGE_SIZE).get_page(number)
     if page is None:
-        page = ids_page(cases, number, PAGE_SIZE)
+        # The own cases and the team's other cases each from their index, in one query.
+        parts = selectors.case_list_parts(user, status=status, query=query)
+        page = parts_page(parts, number, PAGE_SIZE)
     page.object_list = selectors.case_rows(page.object_list)
     template = "clients/_case_table.html" if request.htmx else "clients/case_list.html"
     return render(

@@ -5,6 +5,7 @@ team's case list: one query and 2–4 ms less)."""
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Count, QuerySet, Window
 
 TOTAL = "ww_page_total"
@@ -45,3 +46,56 @@ def ids_page(queryset: QuerySet, number, per_page: int) -> Page:
             list(queryset.values_list("pk", flat=True)[offset : offset + per_page]) if total else []
         )
     return Page(ids, wanted, Paginator(_Total(total), per_page))
+
+
+def parts_page(parts: list[QuerySet], number, per_page: int) -> Page:
+    """``ids_page`` of a list given as disjoint querysets (no row in two; each sorted the same
+    way, by fields of the model): one query, the parts' rows put together (``UNION ALL``),
+    sorted, cut, with the total of the union (``COUNT(*) OVER ()``). Each part can be read from
+    an index of its own, where one condition with ``OR`` makes PostgreSQL fetch every row of
+    both from the table (a team's list: 4.5 -> 1.7 ms in the database). One part:
+    ``ids_page``."""
+    if len(parts) == 1:
+        return ids_page(parts[0], number, per_page)
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    order = list(parts[0].query.order_by)
+    fields = [name.lstrip("-") for name in order]
+    columns = ["pk", *(f for f in fields if f != "pk")]
+    connection = connections[parts[0].db]
+    quote = connection.ops.quote_name
+    selects, params = [], []
+    for part in parts:
+        sql, part_params = part.order_by().values_list(*columns).query.sql_with_params()
+        # SQLite takes the parts of a compound SELECT without parentheses
+        selects.append(f"({sql})" if connection.features.supports_parentheses_in_compound else sql)
+        params.extend(part_params)
+    # values_list names each column by its field (``"id" AS "pk"``)
+    by = ", ".join(
+        f"{quote(f)} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name, f in zip(order, fields, strict=True)
+    )
+    union = " UNION ALL ".join(selects)
+    # The parts are SQL compiled by Django with their values as parameters, the names quoted.
+    sql = (
+        f"SELECT {quote('pk')}, COUNT(*) OVER () FROM ({union}) {quote('parts')} "  # noqa: S608
+        f"ORDER BY {by} LIMIT %s OFFSET %s"
+    )
+
+    def read(offset: int) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, per_page, offset])
+            return cursor.fetchall()
+
+    rows = read((wanted - 1) * per_page)
+    if rows:
+        return Page([pk for pk, _total in rows], wanted, Paginator(_Total(rows[0][1]), per_page))
+    if wanted == 1:
+        return Page([], 1, Paginator(_Total(0), per_page))
+    # Past the end: the last page (as Paginator.get_page answers it).
+    total = sum(part.order_by().count() for part in parts)
+    wanted = max(1, -(-total // per_page))
+    rows = read((wanted - 1) * per_page) if total else []
+    return Page([pk for pk, _total in rows], wanted, Paginator(_Total(total), per_page))
