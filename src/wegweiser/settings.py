@@ -104,6 +104,9 @@ TEMPLATES = [
             ],
             # {% url %} without a full reverse() for addresses without or with UUID arguments
             "builtins": ["wegweiser.core.templatetags.fast_url"],
+            # {% load i18n %}: Django's library with the translations of literals kept per
+            # language (core/templatetags/kept_i18n.py)
+            "libraries": {"i18n": "wegweiser.core.templatetags.kept_i18n"},
         },
     }
 ]

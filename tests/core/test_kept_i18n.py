@@ -1,0 +1,65 @@
+"""``{% load i18n %}`` is Django's library with literal translations kept per language
+(core/templatetags/kept_i18n.py): every use of the tags renders what Django's own library
+renders, in whichever language is active, render after render."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Engine, engines
+from django.utils import translation
+
+from wegweiser.core.templatetags.kept_i18n import KeptTranslateNode
+
+SIMPLE = '{% load i18n %}{% translate "Cases" %}'
+SOURCE = (
+    "{% load i18n %}"
+    '{% translate "Cases" %}|{% trans "Log out" %}|{% translate "Cases" as c %}{{ c }}|'
+    '{% translate "Cases"|upper %}|{% translate "May" context "month name" %}|'
+    '{% translate word %}|{% translate "a < b & 100%% sure" %}|'
+    '{% autoescape off %}{% translate "a < b & 100%% sure" %}{% endautoescape %}|'
+    '{% translate "Cases" noop %}|'
+    "{% blocktranslate with n=word %}Cases {{ n }}{% endblocktranslate %}"
+)
+
+
+@pytest.fixture(scope="module")
+def ours():
+    return engines["django"].from_string(SOURCE)
+
+
+@pytest.fixture(scope="module")
+def djangos():
+    engine = Engine(libraries={"i18n": "django.templatetags.i18n"})
+    return engine.from_string(SOURCE)
+
+
+def test_plain_literals_are_kept_the_rest_is_djangos(ours):
+    kinds = [type(node).__name__ for node in ours.template.nodelist]
+    # Cases, Log out, the escaped one, noop (the unescaped one sits in the autoescape block)
+    assert kinds.count("KeptTranslateNode") == 4
+    assert "TranslateNode" in kinds and "BlockTranslateNode" in kinds
+
+
+@pytest.mark.parametrize("order", [("de", "en", "de", "en"), ("en", "de", "en")])
+def test_every_render_equals_djangos_in_the_active_language(ours, djangos, order):
+    rendered = set()
+    for language in order:
+        with translation.override(language):
+            for word in ("Cases", "Services"):
+                expected = djangos.render(Context({"word": word}))
+                assert ours.template.render(Context({"word": word})) == expected, language
+                rendered.add(expected.split("|")[0])
+    assert rendered == {"Fälle", "Cases"}
+
+
+def test_a_kept_translation_is_per_node_language_and_escaping():
+    node = next(
+        n
+        for n in engines["django"].from_string(SIMPLE).template.nodelist
+        if isinstance(n, KeptTranslateNode)
+    )
+    with translation.override("de"):
+        node.render(Context())
+    with translation.override("en"):
+        node.render(Context(autoescape=False))
+    assert node.kept == {("de", True): "Fälle", ("en", False): "Cases"}
