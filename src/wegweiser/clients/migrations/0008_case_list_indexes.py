@@ -4,6 +4,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def analyze_on_sqlite(apps, schema_editor):
+    """SQLite plans with the statistics ``ANALYZE`` stored (``manage.py daily``): without figures
+    for the new indexes it took the county's index by name for a name search (a third of the
+    county's cases read in name order instead of the team's through its index: 9 -> 27 ms on
+    profile S). The statistics of the table are refreshed here."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE clients_case")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0007_case_sort_name"),
@@ -39,4 +48,5 @@ class Migration(migrations.Migration):
                 name="case_open_by_name",
             ),
         ),
+        migrations.RunPython(analyze_on_sqlite, migrations.RunPython.noop),
     ]
