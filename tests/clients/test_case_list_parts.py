@@ -104,12 +104,15 @@ def test_pages_from_the_parts_equal_the_pages_of_the_whole_list(caseload, alice,
             whole = selectors.case_list(user, status=status)
             parts = selectors.case_list_parts(user, status=status)
             total = whole.count()
-            for number in [*range(1, total // per_page + 3), "x", None, "-1"]:
+            huge = "99999999999999999999"  # past any list, and past the database's integers
+            for number in [*range(1, total // per_page + 3), "x", None, "-1", huge]:
                 expected = ids_page(whole, number, per_page)
                 got = parts_page(parts, number, per_page)
                 assert list(got.object_list) == list(expected.object_list), (status, number)
                 assert got.number == expected.number, (status, number)
                 assert got.paginator.count == expected.paginator.count == total
+                if number == huge:
+                    assert got.number == max(1, -(-total // per_page))
 
 
 def test_no_cases_is_an_empty_first_page(alice, bob):
@@ -129,3 +132,10 @@ def test_the_list_page_shows_the_parts_in_name_order(client, caseload, alice):
     assert "Bob 0" in html and "Bob 1" not in html and "Bob 2" not in html
     assert "Alice 2" in html  # her own restricted case stays in her list
     assert len(rules.listable_parts(alice)) == 2
+
+
+def test_a_huge_page_number_shows_the_last_page(client, caseload, alice):
+    client.force_login(alice)
+    page = client.get(reverse("clients:case_list"), {"seite": "99999999999999999999"})
+    assert page.status_code == 200
+    assert "Haddad" in page.content.decode()

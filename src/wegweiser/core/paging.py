@@ -21,14 +21,24 @@ class _Total:
         return self.total
 
 
+# Beyond any list (50 million rows at 50 a page); a larger number is "past the end" too, and
+# its offset would not fit the database's integers (a 500 instead of the last page).
+MAX_PAGE = 1_000_000
+
+
+def _page_number(number) -> int:
+    """The page asked for: a missing or invalid number is 1, a huge one ``MAX_PAGE``."""
+    try:
+        return min(max(1, int(number)), MAX_PAGE)
+    except (TypeError, ValueError, OverflowError):
+        return 1
+
+
 def ids_page(queryset: QuerySet, number, per_page: int) -> Page:
     """The page ``number`` of the primary keys of ``queryset`` (sorted), as
     ``Paginator.get_page`` answers it: a missing or invalid number is the first page, one past
     the end the last."""
-    try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = _page_number(number)
     offset = (wanted - 1) * per_page
     rows = list(
         queryset.annotate(**{TOTAL: Window(Count("pk"))}).values_list("pk", TOTAL)[
@@ -57,10 +67,7 @@ def parts_page(parts: list[QuerySet], number, per_page: int) -> Page:
     ``ids_page``."""
     if len(parts) == 1:
         return ids_page(parts[0], number, per_page)
-    try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = _page_number(number)
     order = list(parts[0].query.order_by)
     fields = [name.lstrip("-") for name in order]
     columns = ["pk", *(f for f in fields if f != "pk")]
