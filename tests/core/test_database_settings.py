@@ -18,8 +18,8 @@ from wegweiser.clients.models import Case
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def options_of(**variables: str) -> dict:
-    """``DATABASES["default"]["OPTIONS"]`` as the production settings build them."""
+def settings_value(expression: str, **variables: str):
+    """``expression`` (JSON) over the settings module as the production settings build it."""
     env = {
         **os.environ,
         "WEGWEISER_DEBUG": "1",
@@ -28,12 +28,16 @@ def options_of(**variables: str) -> dict:
         **variables,
     }
     env.pop("WEGWEISER_TESTING", None)
-    code = "import json; from wegweiser import settings as s; "
-    code += "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    code = f"import json; from wegweiser import settings as s; print(json.dumps({expression}))"
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def options_of(**variables: str) -> dict:
+    """``DATABASES["default"]["OPTIONS"]`` as the production settings build them."""
+    return settings_value("s.DATABASES['default'].get('OPTIONS', {})", **variables)
 
 
 def test_prepared_statements_can_be_switched_off():
@@ -61,21 +65,14 @@ def test_a_repeated_statement_is_prepared_once_per_connection(case):
 
 
 def test_postgresql_uses_the_backend_with_the_quiet_health_check():
-    env = {
-        **os.environ,
-        "WEGWEISER_DEBUG": "1",
-        "DATABASE_URL": "postgres://wegweiser@db.internal:5432/wegweiser",
-        "DATABASE_REPLICA_URL": "postgres://wegweiser@replica.internal:5432/wegweiser",
-        "PYTHONPATH": str(SRC),
-    }
-    env.pop("WEGWEISER_TESTING", None)
-    code = "from wegweiser import settings as s; "
-    code += "print(s.DATABASES['default']['ENGINE'], s.DATABASES['replica']['ENGINE'], "
-    code += "s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    databases = settings_value(
+        "{a: (d['ENGINE'], d['CONN_HEALTH_CHECKS']) for a, d in s.DATABASES.items()}",
+        DATABASE_REPLICA_URL="postgres://wegweiser@replica.internal:5432/wegweiser",
     )
-    assert done.stdout.split() == ["wegweiser.core.pgbackend", "wegweiser.core.pgbackend", "True"]
+    assert databases == {
+        "default": ["wegweiser.core.pgbackend", True],
+        "replica": ["wegweiser.core.pgbackend", True],
+    }
 
 
 @pytest.mark.skipif("os.environ.get('DATABASE_URL', '') == ''", reason="PostgreSQL only")

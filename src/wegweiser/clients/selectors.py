@@ -32,8 +32,8 @@ def _cases(user) -> QuerySet[Case]:
     )
 
 
-def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
-    qs = _cases(user)
+def _listed(qs: QuerySet[Case], user, status: str, query: str) -> QuerySet[Case]:
+    """The cases of ``qs`` with that status and matching the search, in list order."""
     if status == "open":
         qs = qs.filter(closed_on__isnull=True)
     elif status == "closed":
@@ -45,22 +45,19 @@ def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
     return qs.order_by(*CASE_LIST_ORDER)
 
 
+def case_list(user, *, status: str = "open", query: str = "") -> QuerySet[Case]:
+    return _listed(_cases(user), user, status, query)
+
+
 def case_list_parts(user, *, status: str = "open", query: str = "") -> list[QuerySet[Case]]:
     """``case_list`` as disjoint querysets (``rules.listable_parts``), each sorted like it: a
     page of a team's list reads the manager's own cases and the team's other cases each from
     its index (core.paging.parts_page), where ``case_list`` makes PostgreSQL fetch every row of
     both from the table."""
-    ordered = []
-    for part in rules.listable_parts(user):
-        qs = Case.objects.filter(part)
-        if status == "open":
-            qs = qs.filter(closed_on__isnull=True)
-        elif status == "closed":
-            qs = qs.filter(closed_on__isnull=False)
-        if query:
-            qs = qs.filter(search_q(query, by_person=user.does_casework, kreis_id=user.kreis_id))
-        ordered.append(qs.order_by(*CASE_LIST_ORDER))
-    return ordered
+    return [
+        _listed(Case.objects.filter(part), user, status, query)
+        for part in rules.listable_parts(user)
+    ]
 
 
 def cases_in_order(ids, *, consent: bool = True) -> list[Case]:
