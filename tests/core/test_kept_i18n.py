@@ -63,3 +63,13 @@ def test_a_kept_translation_is_per_node_language_and_escaping():
     with translation.override("en"):
         node.render(Context(autoescape=False))
     assert node.kept == {("de", True): "Fälle", ("en", False): "Cases"}
+
+
+def test_i18n_is_the_only_template_library_name_taken_twice():
+    """The system check for names used by two template libraries is silenced for "i18n" (the
+    override is intended): it must find nothing else."""
+    warnings = engines["django"]._check_for_template_tags_with_the_same_name()
+    assert [w.msg for w in warnings] == [
+        "'i18n' is used for multiple template tag modules: 'django.templatetags.i18n', "
+        "'wegweiser.core.templatetags.kept_i18n'"
+    ]
