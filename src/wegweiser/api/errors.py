@@ -30,7 +30,7 @@ MSG_FORBIDDEN = "Keine Berechtigung für diese Aktion."
 MSG_NOT_FOUND = "Nicht gefunden."
 MSG_INVALID = "Die Eingabe ist ungültig."
 MSG_BAD_JSON = "Der Inhalt der Anfrage ist kein gültiges JSON."
-MSG_NUL = "Die Anfrage enthält ein Nullzeichen (U+0000); es ist in keinem Feld erlaubt."
+MSG_NUL = "Die Anfrage enthält ein Nullzeichen (U+0000); es ist in keinem Parameter erlaubt."
 MSG_HTTP = {
     400: "Die Anfrage ist fehlerhaft.",
     401: MSG_UNAUTHENTICATED,
