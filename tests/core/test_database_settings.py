@@ -98,6 +98,16 @@ def test_a_closed_connection_is_found_and_replaced_without_asking_a_live_one(mon
     try:
         other.ensure_connection()
         assert other.is_usable() and asked == []
+        # A transaction that failed (left open by broken code): the server is asked, and says no.
+        import psycopg
+
+        other.connection.autocommit = False
+        with pytest.raises(psycopg.errors.DivisionByZero), other.connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+        assert not other.is_usable() and len(asked) == 1
+        other.connection.rollback()
+        other.connection.autocommit = True
+        assert other.is_usable() and len(asked) == 1
         pid = other.connection.info.backend_pid
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])

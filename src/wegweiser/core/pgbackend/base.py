@@ -18,6 +18,7 @@ from __future__ import annotations
 import select
 
 from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -25,6 +26,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
+        if connection.info.transaction_status != TransactionStatus.IDLE:
+            return super().is_usable()  # in or after a failed transaction: ask the server
         try:
             poller = select.poll()
             poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
