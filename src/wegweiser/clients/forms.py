@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -34,6 +35,15 @@ def country_choices() -> list[tuple[str, str]]:
     return found
 
 
+class CountryChoices(BaseChoiceIterator):
+    """The choices of a nationalities field: ``country_choices()`` of the language active when
+    iterated. An iterator object, so that Django takes it as it is (a callable's choices are
+    copied into new tuples on every iteration: 250 per render and per validation)."""
+
+    def __iter__(self):
+        return iter(country_choices())
+
+
 class ClientForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     birth_date = date_field(_("date of birth"), required=False)
@@ -43,7 +53,7 @@ class ClientForm(ModelForm):
     nationalities = forms.MultipleChoiceField(
         label=_("nationalities"),
         required=False,
-        choices=country_choices,
+        choices=CountryChoices(),
         widget=widgets.PlainSelectMultiple(attrs={"size": 6}),
         help_text=_("Several can be chosen with Ctrl or Cmd."),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape as html_escape
 
 from django import forms
-from django.utils.choices import CallableChoiceIterator
+from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -194,10 +194,10 @@ def _option_parts(choices: list) -> list:
 
 
 def _options_of(choices) -> list:
-    if isinstance(choices, CallableChoiceIterator):
-        choices = list(choices)
-    elif not isinstance(choices, (list, tuple)):
+    if isinstance(choices, ModelChoiceIterator):
         return _option_parts(choices)  # model choices: new values on every iteration
+    if not isinstance(choices, (list, tuple)):
+        choices = list(choices)  # a callable's or another iterator's (clients.forms.CountryChoices)
     if any(isinstance(label, (list, tuple)) for _value, label in choices):
         return _option_parts(choices)  # groups: copied into new lists for every form
     key = (tuple((value, id(label)) for value, label in choices), get_language())
