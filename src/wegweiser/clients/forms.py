@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from wegweiser.clients.models import Client
 from wegweiser.clients.services import CLIENT_FIELDS
 from wegweiser.core import widgets
 from wegweiser.core.forms import Form, ModelForm, date_field
+from wegweiser.core.prepared import PreparedRead
 from wegweiser.organisations.models import Municipality
 
 CLIENT_FORM_FIELDS = list(CLIENT_FIELDS)
@@ -42,6 +44,26 @@ class CountryChoices(BaseChoiceIterator):
 
     def __iter__(self):
         return iter(country_choices())
+
+
+def _municipalities_of(kreis_id):
+    return Municipality.objects.filter(kreis_id=kreis_id)
+
+
+# The county's municipalities for the form's list, compiled once (the intake form is answered
+# on every duplicate check; building the query took about 1 ms of it).
+_MUNICIPALITIES = PreparedRead(_municipalities_of, kreis_id=Municipality._meta.get_field("kreis"))
+
+
+class _MunicipalityChoices(ModelChoiceIterator):
+    """The choices of the municipality field from the compiled read (same rows, same order as
+    the field's queryset, which still checks a chosen value)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for municipality in _MUNICIPALITIES.fetch(kreis_id=self.field.kreis_id):
+            yield self.choice(municipality)
 
 
 class ClientForm(ModelForm):
@@ -83,7 +105,10 @@ class ClientForm(ModelForm):
 
     def __init__(self, *args, kreis, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.filter(kreis=kreis)
+        municipality = self.fields["municipality"]
+        municipality.kreis_id = kreis.pk
+        municipality.iterator = _MunicipalityChoices
+        municipality.queryset = _municipalities_of(kreis.pk)  # sets the widget's choices
         self.fields["interpreter_needed"].widget.attrs["data-toggles"] = "id_interpreter_language"
         self.fields["given_names_latin"].help_text = _(
             "Leave empty to transliterate automatically."
