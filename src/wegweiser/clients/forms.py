@@ -23,27 +23,22 @@ from wegweiser.organisations.models import Municipality
 
 CLIENT_FORM_FIELDS = list(CLIENT_FIELDS)
 
-_COUNTRIES: dict[str, list[tuple[str, str]]] = {}
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """The countries sorted by their name in the active language: one list per language for
-    every form (django-countries sorts 250 translated names on each iteration), which also lets
-    the select keep its markup (core.widgets)."""
-    language = get_language()
-    found = _COUNTRIES.get(language)
-    if found is None:
-        found = _COUNTRIES[language] = [(code, name) for code, name in countries]
-    return found
-
 
 class CountryChoices(BaseChoiceIterator):
-    """The choices of a nationalities field: ``country_choices()`` of the language active when
-    iterated. An iterator object, so that Django takes it as it is (a callable's choices are
-    copied into new tuples on every iteration: 250 per render and per validation)."""
+    """The choices of a nationalities field: the countries sorted by their name in the language
+    active when iterated, one list per language for every form (django-countries sorts 250
+    translated names on each iteration), which also lets the select keep its markup
+    (core.widgets). An iterator object, so that Django takes it as it is (a callable's choices
+    are copied into new tuples on every iteration: 250 per render and per validation)."""
+
+    _lists: dict[str, list[tuple[str, str]]] = {}
 
     def __iter__(self):
-        return iter(country_choices())
+        language = get_language()
+        found = self._lists.get(language)
+        if found is None:
+            found = self._lists[language] = [(code, name) for code, name in countries]
+        return iter(found)
 
 
 def _municipalities_of(kreis_id):

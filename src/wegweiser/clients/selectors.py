@@ -353,7 +353,7 @@ def desk(*, user, today: dt.date | None = None) -> Desk | None:
         | Q(last_session_on__isnull=True, opened_on__lt=quiet_since)
     ).order_by("last_session_on", "pk")
     return Desk(
-        caseload=_first_50(mine.order_by("sort_family_name", "sort_given_names", "pk")),
+        caseload=_first_50(mine.order_by(*CASE_LIST_ORDER)),
         ending_soon=_first_50(ending),
         without_session=_first_50(quiet),
         ending_count=ending.count(),
