@@ -153,3 +153,11 @@ def changed_fields(entry) -> str:
                 pass
         labels.append(label)
     return ", ".join(labels)
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The main navigation of base.html for the logged-in user, the view's ``nav`` marked."""
+    from wegweiser.core.navigation import main_nav as render
+
+    return render(context["user"], context.get("nav"))

@@ -1,5 +1,4 @@
-"""Template helpers of the key figures: whether the main navigation shows them, the rows of a
-dashboard table."""
+"""Template helpers of the key figures: the rows of a dashboard table."""
 
 from __future__ import annotations
 
@@ -9,15 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from wegweiser.statistics import rules
-
 register = template.Library()
-
-
-@register.filter
-def can_view_figures(user) -> bool:
-    """Whether the main navigation shows "Kennzahlen" (same rule as the views)."""
-    return rules.can_view(user)
 
 
 @register.simple_tag

@@ -27,14 +27,6 @@ def volunteers_checks_due(user):
     }
 
 
-@register.filter
-def can_view_volunteers(user) -> bool:
-    """Whether the main navigation shows "Ehrenamtliche" (same rule as the views)."""
-    from wegweiser.volunteers import rules
-
-    return user.is_authenticated and rules.can_read(user)
-
-
 @register.inclusion_tag("volunteers/_desk_requests.html")
 def volunteers_open_requests(user):
     """Support requests nobody has taken yet (for the coordination, to find a volunteer)."""
