@@ -3,6 +3,8 @@ queryset, one query per read, and a plain queryset whenever the shape depends on
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import make_client
 from wegweiser.clients.models import Case
 from wegweiser.clients.selectors import _CASE_WITH_PERSON, _case_with_person, case_get
-from wegweiser.core.prepared import PreparedRead
+from wegweiser.core.prepared import ListOf, PreparedRead
 
 
 @pytest.fixture
@@ -144,3 +146,70 @@ def test_the_case_page_lists_the_sessions_of_its_case(client, alice):
     client.force_login(alice)
     html = client.get(reverse("clients:case_detail", kwargs={"uuid": case.uuid})).content.decode()
     assert "Anmeldung zum Integrationskurs" in html
+
+
+def test_a_list_is_compiled_once_and_filled_up_to_its_size(cases, alice, other_kreis):
+    """``ListOf``: lists of one to ``size`` values run one statement (the shorter ones filled up
+    with their last value) and find what the plain queryset finds; an empty list and a longer one
+    are read with the plain queryset, with the same results."""
+    extra = [make_client(alice, given_names=f"Liste{i}").cases.get() for i in range(4)]
+    everyone = [*cases, *extra]
+    read = PreparedRead(
+        lambda ids, kreis_id: (
+            Case.objects.filter(pk__in=ids, kreis_id=kreis_id)
+            .order_by("pk")
+            .values_list("pk", "number", "opened_on")
+        ),
+        ids=ListOf(Case._meta.pk, 3),
+        kreis_id=Case._meta.get_field("kreis"),
+    )
+
+    def plain(ids, kreis_id):
+        return list(
+            Case.objects.filter(pk__in=ids, kreis_id=kreis_id)
+            .order_by("pk")
+            .values_list("pk", "number", "opened_on")
+        )
+
+    statements = set()
+    for ids in ([everyone[0].pk], [everyone[4].pk, everyone[1].pk], [c.pk for c in everyone[2:5]]):
+        with CaptureQueriesContext(connection) as queries:
+            rows = read.fetch(ids=ids, kreis_id=alice.kreis_id)
+        assert rows == plain(ids, alice.kreis_id) and len(rows) == len(ids)
+        assert all(isinstance(row[2], dt.date) for row in rows)  # converted as Django does
+        assert read.fetch(ids=ids, kreis_id=other_kreis.pk) == []
+        statements.add(queries[0]["sql"].split("WHERE")[0] + str(queries[0]["sql"].count(",")))
+    assert read._compiled["default"] is not None and len(statements) == 1
+    longer = [c.pk for c in everyone]
+    assert read.fetch(ids=longer, kreis_id=alice.kreis_id) == plain(longer, alice.kreis_id)
+    assert len(read.fetch(ids=longer, kreis_id=alice.kreis_id)) == len(everyone)
+    assert read.fetch(ids=[], kreis_id=alice.kreis_id) == []
+
+
+def test_case_list_rows_and_consent_marks(client, alice):
+    """The case list's rows (compiled for a page of 50) for pages of one and of several cases:
+    each row its own person, the consent mark only where a consent covers the processing."""
+    from django.utils import timezone
+
+    from wegweiser.clients.selectors import case_rows
+    from wegweiser.clients.services import consent_record
+
+    made = [make_client(alice, given_names=f"Reihe{i}", family_name="Test") for i in range(3)]
+    cases = [person.cases.get() for person in made]
+    today = timezone.localdate()
+    consent_record(actor=alice, case=cases[0], given_on=today, form="signed")
+    consent_record(
+        actor=alice,
+        case=cases[2],
+        given_on=today,
+        form="signed",
+        covers_processing=False,
+        covers_referral=True,
+    )
+    ids = [case.pk for case in cases]
+    rows = case_rows(ids)
+    assert [row.name for row in rows] == ["Reihe0 Test", "Reihe1 Test", "Reihe2 Test"]
+    assert [row.has_consent for row in rows] == [True, False, False]
+    assert [row.has_consent for row in case_rows(ids[::-1])] == [False, False, True]
+    assert [row.name for row in case_rows(ids[1:2])] == ["Reihe1 Test"]
+    assert case_rows([]) == []

@@ -16,7 +16,7 @@ from wegweiser.clients import rules
 from wegweiser.clients.models import Case, Client, Consent
 from wegweiser.clients.names import phonetic_q, query_terms
 from wegweiser.core.addresses import uuid_address
-from wegweiser.core.prepared import PreparedRead
+from wegweiser.core.prepared import ListOf, PreparedRead
 
 CASE_NUMBER_RE = re.compile(r"^\d{4}-\d{1,6}$")
 DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -111,6 +111,22 @@ _ROW_COLUMNS = (
 )
 
 
+# A page of the case list. Its rows and their consents are read with statements compiled once for
+# up to this many cases (core.prepared.ListOf); a longer list is read with the plain queryset.
+PAGE_ROWS = 50
+
+_CASE_ROWS = PreparedRead(
+    lambda ids: Case.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS),
+    ids=ListOf(Case._meta.pk, PAGE_ROWS),
+)
+_CONSENTED = PreparedRead(
+    lambda client_ids: Consent.objects.filter(
+        client_id__in=client_ids, withdrawn_on__isnull=True, covers_processing=True
+    ).values_list("client_id", flat=True),
+    client_ids=ListOf(Consent._meta.get_field("client"), PAGE_ROWS),
+)
+
+
 def _dmy(day: dt.date | None) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}" if day else ""
 
@@ -119,7 +135,7 @@ def case_rows(ids) -> list[CaseRow]:
     """The list rows of the cases with these ids, in this order (see ``cases_in_order``), with
     the consent mark: two queries for the page, whatever the size of the county."""
     ids = list(ids)
-    found = {row[0]: row for row in Case.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS)}
+    found = {row[0]: row for row in _CASE_ROWS.fetch(ids=ids)} if ids else {}
     # One reverse for the page: the case file's address differs only in the uuid.
     url = uuid_address("clients:case_detail")
     rows, client_ids = [], []
@@ -169,11 +185,8 @@ def case_rows(ids) -> list[CaseRow]:
 
 
 def _clients_with_consent(client_ids) -> set[int]:
-    return set(
-        Consent.objects.filter(
-            client_id__in=set(client_ids), withdrawn_on__isnull=True, covers_processing=True
-        ).values_list("client_id", flat=True)
-    )
+    client_ids = sorted(set(client_ids))
+    return set(_CONSENTED.fetch(client_ids=client_ids)) if client_ids else set()
 
 
 def _first_50(cases: QuerySet[Case]) -> list[Case]:

@@ -26,7 +26,7 @@ from wegweiser.core.forms import call_service
 from wegweiser.core.paging import parts_page
 from wegweiser.counselling.selectors import session_rows, sessions_of_case
 
-PAGE_SIZE = 50
+PAGE_SIZE = selectors.PAGE_ROWS
 SEARCH_IDS = 500
 
 

@@ -15,6 +15,12 @@ be found exactly where its value goes (a value that changes the shape, or a Djan
 differently), the read falls back to building the queryset on every call: slower, never wrong.
 Each parameter has a marker of its own. Tests compare the results and the SQL with the plain
 queryset's, also with ids that differ between parameters and from another thread.
+
+A list of values (``pk__in=ids``) has a shape of its own for every length; ``ListOf(field,
+size)`` compiles it once with ``size`` markers, and a shorter list is filled up by repeating its
+last value (``IN (1, 2, 2, 2)`` finds what ``IN (1, 2)`` finds). An empty or longer list is read
+with the plain queryset. The converters Django applies to the columns of a row (from the
+database's types to Python's) are looked up once with the compiled statement as well.
 """
 
 from __future__ import annotations
@@ -38,21 +44,32 @@ _POSITIVE_INT_MARKER = 32_001
 
 
 @dataclass(frozen=True)
+class ListOf:
+    """A parameter that is a list of up to ``size`` values of ``field``'s type."""
+
+    field: Field
+    size: int
+
+
+@dataclass(frozen=True)
 class _Compiled:
     queryset: QuerySet
     compiler: Any
     sql: str
     params: tuple
-    slots: dict[str, tuple[Field, tuple[int, ...]]]
+    # (parameter name, index in its list or None, field, positions among the SQL parameters)
+    slots: tuple[tuple[str, int | None, Field, tuple[int, ...]], ...]
+    converters: dict
 
 
 class PreparedRead:
     """``PreparedRead(build, uuid=Case._meta.get_field("uuid"), kreis_id=...)``: ``build(**values)``
     returns the queryset for those values; ``fetch(**values)`` returns its rows as a list."""
 
-    def __init__(self, build: Callable[..., QuerySet], **fields: Field):
+    def __init__(self, build: Callable[..., QuerySet], **fields: Field | ListOf):
         self.build = build
         self.fields = fields
+        self._lists = {name: f.size for name, f in fields.items() if isinstance(f, ListOf)}
         self._compiled: dict[str, _Compiled | None] = {}
         self._lock = threading.Lock()
 
@@ -65,12 +82,16 @@ class PreparedRead:
                 compiled = self._compiled.get(using, _MISSING)
                 if compiled is _MISSING:
                     compiled = self._compiled[using] = self._compile(using)
-        if compiled is None:
+        if compiled is None or not self._fits(values):
             return list(self.build(**values).using(using))
         connection = connections[using]
         params = list(compiled.params)
-        for name, (field, positions) in compiled.slots.items():
-            value = field.get_db_prep_value(values[name], connection, prepared=False)
+        for name, index, field, positions in compiled.slots:
+            given = values[name]
+            if index is not None:
+                given = list(given)
+                given = given[index] if index < len(given) else given[-1]
+            value = field.get_db_prep_value(given, connection, prepared=False)
             for position in positions:
                 params[position] = value
         bound = (compiled.sql, tuple(params))
@@ -78,17 +99,36 @@ class PreparedRead:
         # this thread's connection (the compiler was made in whichever thread read first)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: bound
+        compiler.get_converters = lambda expressions: compiled.converters
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
+    def _fits(self, values) -> bool:
+        """Whether every list has between one and its compiled number of values."""
+        for name, size in self._lists.items():
+            count = len(values[name])
+            if not 0 < count <= size:
+                return False
+        return True
+
     def _compile(self, using: str) -> _Compiled | None:
         connection = connections[using]
-        markers = {
-            name: _marker(field, index) for index, (name, field) in enumerate(self.fields.items())
-        }
-        if any(marker is None for marker in markers.values()):
+        wanted = []  # (name, index in the list or None, field, marker)
+        for name, field in self.fields.items():
+            if isinstance(field, ListOf):
+                for index in range(field.size):
+                    wanted.append((name, index, field.field, _marker(field.field, len(wanted))))
+            else:
+                wanted.append((name, None, field, _marker(field, len(wanted))))
+        if any(marker is None for *_rest, marker in wanted):
             return None
+        markers = {name: [] for name in self._lists}
+        for name, index, _field, marker in wanted:
+            if index is None:
+                markers[name] = marker
+            else:
+                markers[name].append(marker)
         queryset = self.build(**markers).using(using)
         compiler = queryset.query.get_compiler(using=using)
         try:
@@ -96,16 +136,18 @@ class PreparedRead:
         except (EmptyResultSet, FullResultSet):
             return None
         params = tuple(params)
-        slots = {}
+        slots = []
         taken: set[int] = set()
-        for name, field in self.fields.items():
-            value = field.get_db_prep_value(markers[name], connection, prepared=False)
+        for name, index, field, marker in wanted:
+            value = field.get_db_prep_value(marker, connection, prepared=False)
             positions = tuple(i for i, param in enumerate(params) if param == value)
             if not positions or any(i in taken for i in positions):
                 return None  # the value does not go in as given: build the queryset each time
             taken.update(positions)
-            slots[name] = (field, positions)
-        return _Compiled(queryset, compiler, sql, params, slots)
+            slots.append((name, index, field, positions))
+        columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        return _Compiled(queryset, compiler, sql, params, tuple(slots), converters)
 
 
 _MISSING = object()
