@@ -213,3 +213,29 @@ def test_case_list_rows_and_consent_marks(client, alice):
     assert [row.has_consent for row in case_rows(ids[::-1])] == [False, False, True]
     assert [row.name for row in case_rows(ids[1:2])] == ["Reihe1 Test"]
     assert case_rows([]) == []
+
+
+def test_consents_of_a_person_newest_first(alice, bob):
+    """The case page's consents (compiled once): the person's own, newest first, as
+    ``client.consents.all()`` gives them, each with its person."""
+    from django.utils import timezone
+
+    from wegweiser.clients.selectors import consents_of
+    from wegweiser.clients.services import consent_record
+
+    today = timezone.localdate()
+    person, other = make_client(alice), make_client(bob, given_names="Omar")
+    for days, case in ((40, person.cases.get()), (3, person.cases.get()), (1, other.cases.get())):
+        consent_record(
+            actor=alice if case.client == person else bob,
+            case=case,
+            given_on=today - dt.timedelta(days=days),
+            form="signed",
+        )
+    found = consents_of(person)
+    assert found == list(person.consents.all()) and len(found) == 2
+    assert [c.given_on for c in found] == [today - dt.timedelta(days=3), today - dt.timedelta(40)]
+    with CaptureQueriesContext(connection) as queries:
+        assert all(c.client is person for c in found)
+    assert len(queries) == 0
+    assert consents_of(other) == list(other.consents.all())

@@ -325,6 +325,21 @@ def household_members(client: Client) -> list[Client]:
     return _HOUSEHOLD_MEMBERS.fetch(household_id=client.household_id)
 
 
+_CONSENTS = PreparedRead(
+    lambda client_id: Consent.objects.filter(client_id=client_id),  # newest first (Meta)
+    client_id=Consent._meta.get_field("client"),
+)
+
+
+def consents_of(client: Client) -> list[Consent]:
+    """The person's consents, newest first, as ``client.consents.all()`` (compiled once: the
+    case page reads them on every view)."""
+    consents = _CONSENTS.fetch(client_id=client.pk)
+    for consent in consents:
+        consent.client = client
+    return consents
+
+
 def active_consent(client: Client, consents=None) -> Consent | None:
     for consent in client.consents.all() if consents is None else consents:
         if consent.withdrawn_on is None and consent.covers_processing:

@@ -141,7 +141,7 @@ def case_detail(request, uuid):
         return _access_reason(request, case)
     services.case_viewed(actor=user, case=case)
     client = case.client
-    consents = list(client.consents.all())
+    consents = selectors.consents_of(client)
     context = {
         "case": case,
         "client": client,
