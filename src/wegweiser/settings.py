@@ -292,7 +292,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env_bool("WEGWEISER_TESTING", default=False)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "wegweiser.core.storage.KeptManifestStaticFilesStorage"
     },
 }
 

@@ -95,6 +95,20 @@ def test_idle_timeout_defaults_to_30_minutes(client, alice):
     assert remaining <= dt.timedelta(minutes=15)
 
 
+def test_views_get_the_user_object_itself(client, alice):
+    """After the idle-timeout middleware the request carries the loaded user (not the lazy proxy
+    of the authentication middleware): the logged-in one, or the anonymous user."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from wegweiser.accounts.models import User
+
+    anonymous = client.get(reverse("core:desk")).wsgi_request.user
+    assert type(anonymous) is AnonymousUser
+    client.force_login(alice)
+    user = client.get(reverse("core:desk")).wsgi_request.user
+    assert type(user) is User and user.pk == alice.pk and user.kreis == alice.kreis
+
+
 def test_busy_session_is_written_once_a_minute_and_still_ends_when_idle(client, alice):
     import time
 

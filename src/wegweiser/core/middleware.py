@@ -6,6 +6,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.middleware import get_user
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -87,7 +88,10 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
+        # The user is loaded here on every request anyway; from here on views, rules and
+        # templates get the user object itself rather than the lazy proxy of the authentication
+        # middleware, which forwards each of a page's hundred attribute reads.
+        user = request.user = get_user(request)
         if user.is_authenticated:
             minutes = settings.WEGWEISER_IDLE_TIMEOUT_MINUTES
             if user.kreis_id:
