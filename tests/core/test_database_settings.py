@@ -123,3 +123,40 @@ def test_a_closed_connection_is_found_and_replaced_without_asking_a_live_one(mon
             assert cursor.fetchone()[0] != pid
     finally:
         other.close()
+
+
+@pytest.mark.skipif("os.environ.get('DATABASE_URL', '') == ''", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_timestamps_are_read_as_django_reads_them(alice):
+    """``timestamptz`` through psycopg's compiled loader (core/pgbackend): the same values, in
+    UTC, to the microsecond, as Django's own loader gives; also at the edges of the range."""
+    import datetime as dt
+
+    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
+    from psycopg.pq import Format
+
+    from wegweiser.core.pgbackend.base import UtcTimestamptzLoader
+
+    connection.ensure_connection()
+    oid = connection.connection.adapters.types["timestamptz"].oid
+    assert connection.connection.adapters.get_loader(oid, Format.TEXT) is UtcTimestamptzLoader
+
+    class Djangos(BaseTzLoader):
+        timezone = dt.UTC
+
+    texts = [
+        "2026-11-25 04:29:26.123456+00",
+        "2026-03-29 01:00:00+00",
+        "0001-01-01 00:00:00+00",
+        "9999-12-31 23:59:59.999999+00",
+        "1970-01-01 00:00:00.5+00",
+    ]
+    with connection.cursor() as cursor:
+        for text in texts:
+            cursor.execute("SELECT %s::timestamptz, %s::timestamptz::text", [text, text])
+            value, as_text = cursor.fetchone()
+            expected = Djangos(oid, connection.connection).load(as_text.encode())
+            assert value == expected and value.tzinfo is dt.UTC and expected.tzinfo is dt.UTC
+            assert value.microsecond == expected.microsecond
+    alice.refresh_from_db()
+    assert alice.date_joined.tzinfo is dt.UTC

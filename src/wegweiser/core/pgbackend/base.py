@@ -11,17 +11,59 @@ readable: the connection is used as it is. Something readable (or an error of th
 usual ``SELECT 1`` decides, and Django opens a new connection if it fails. What this cannot see
 is a peer that vanished without closing (a cable pulled between two machines): there the first
 query of the request fails, as it would have failed a moment after a successful ``SELECT 1``.
+
+Timestamps with time zone are read by psycopg's compiled loader. Django registers a loader of its
+own, written in Python, that parses the text and then sets the connection's time zone (2.8 µs a
+value against 0.8 µs; a case page reads about 40). Where that zone is UTC (``USE_TZ`` with no
+``TIME_ZONE`` for the database: Django sets the session's time zone to UTC), the loader here
+lets the compiled one parse and sets the same zone, so the values are the same objects as
+before. Django compares the loader's ``timezone`` when it opens a cursor and registers its own
+where they differ, as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import select
 
 from django.db.backends.postgresql import base
-from psycopg.pq import TransactionStatus
+from psycopg import adapt, adapters
+from psycopg.pq import Format, TransactionStatus
+
+_TIMESTAMPTZ = adapters.types["timestamptz"].oid
+_COMPILED_LOADER = adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)  # psycopg's own (C if built)
+
+
+class UtcTimestamptzLoader(adapt.Loader):
+    """``timestamptz`` in text form, parsed by psycopg's loader, in UTC as Django's gives it."""
+
+    timezone = dt.UTC  # what Django's create_cursor compares with its own zone
+
+    def __init__(self, oid, context=None):
+        super().__init__(oid, context)
+        self._parse = _COMPILED_LOADER(oid, context).load
+
+    def load(self, data):
+        return self._parse(data).replace(tzinfo=dt.UTC)
+
+
+@functools.lru_cache
+def _with_compiled_timestamps(template: adapt.AdaptersMap) -> adapt.AdaptersMap:
+    """Django's adapters of a connection, with the loader above for ``timestamptz``."""
+    adapted = adapt.AdaptersMap(template)
+    adapted.register_loader("timestamptz", UtcTimestamptzLoader)
+    return adapted
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        context = params.get("context")
+        if context is not None and self.timezone == dt.UTC:
+            params["context"] = _with_compiled_timestamps(context)
+        return params
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
