@@ -52,6 +52,49 @@ def test_every_render_equals_djangos_in_the_active_language(ours, djangos, order
     assert rendered == {"Fälle", "Cases"}
 
 
+LANGUAGE_BLOCKS = (
+    '{% load i18n %}{% translate "Cases" %}|{% language "en" %}{% translate "Cases" %}|'
+    '{% language "de" %}{% translate "Cases" %}{% endlanguage %}|{% translate "Cases" %}'
+    '{% endlanguage %}|{% translate "Cases" %}|{% include "kept_inner.html" %}'
+)
+
+
+@pytest.mark.parametrize("active", ["de", "en"])
+def test_language_blocks_switch_the_kept_translations_in_and_out(active):
+    """The language is looked up once per template, and again inside ``{% language %}``: the
+    nodes before, inside (also nested), after the block and in an included template say what
+    Django's own library says."""
+    from django.template.loaders.locmem import Loader
+
+    inner = {"kept_inner.html": '{% load i18n %}{% translate "Cases" %}'}
+    ours = Engine(
+        libraries={"i18n": "wegweiser.core.templatetags.kept_i18n"},
+        loaders=[(Loader.__module__ + ".Loader", inner)],
+    ).from_string(LANGUAGE_BLOCKS)
+    djangos = Engine(
+        libraries={"i18n": "django.templatetags.i18n"},
+        loaders=[(Loader.__module__ + ".Loader", inner)],
+    ).from_string(LANGUAGE_BLOCKS)
+    with translation.override(active):
+        expected = djangos.render(Context())
+        assert ours.render(Context()) == expected
+    first = "Fälle" if active == "de" else "Cases"
+    assert expected == f"{first}|Cases|Fälle|Cases|{first}|{first}"
+
+
+def test_a_language_block_with_a_variable_language_translates_each_render_anew():
+    """The same node inside ``{% language lang %}``, rendered for several languages while the
+    page's own language stays the same: each render in the block's language."""
+    source = (
+        '{% load i18n %}{% translate "Cases" %}|'
+        '{% language lang %}{% translate "Cases" %}{% endlanguage %}'
+    )
+    ours = engines["django"].from_string(source)
+    with translation.override("de"):
+        rendered = [ours.render({"lang": lang}) for lang in ("en", "de", "en", "de")]
+    assert rendered == ["Fälle|Cases", "Fälle|Fälle", "Fälle|Cases", "Fälle|Fälle"]
+
+
 def test_a_kept_translation_is_per_node_language_and_escaping():
     node = next(
         n

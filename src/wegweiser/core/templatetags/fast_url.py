@@ -9,7 +9,9 @@ common cases without a full ``reverse()``:
 
 Everything else (other arguments, keyword arguments, a name that does not resolve) goes to
 Django's own tag. A case page reversed 32 addresses at ~25 µs each; a test compares both tags
-for every URL of the project that takes no or only UUID arguments.
+for every URL of the project that takes no or only UUID arguments. The URL configuration and
+script prefix are looked up once per template rendered (kept in its render context), not for
+each address.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
-from wegweiser.core.addresses import fast_reverse
+from wegweiser.core.addresses import fast_reverse, url_scope
 
 register = template.Library()
+
+_SCOPE = "wegweiser.url_scope"  # key in the render context (one per template rendered)
 
 
 class FastURLNode(URLNode):
@@ -38,9 +42,13 @@ class FastURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace
             except AttributeError:
                 current_app = None
+        render_context = context.render_context
+        scope = render_context.get(_SCOPE)
+        if scope is None:
+            scope = render_context[_SCOPE] = url_scope()
         url = ""
         try:
-            url = fast_reverse(view_name, args, current_app)
+            url = fast_reverse(view_name, args, current_app, scope)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
