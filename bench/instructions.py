@@ -16,7 +16,8 @@ them), so the decision is checked with bench/load.py afterwards.
 
 How: the script runs itself under ``valgrind --tool=callgrind --instr-atstart=no``; start-up,
 log-in and a warm-up (``--warmup`` requests) run uninstrumented and fast, then the script switches
-counting on with ``callgrind_control -i on`` for the measured requests and off after them.
+counting on with ``callgrind_control -i on`` for the measured requests of one kind, off after them,
+and writes a dump per kind (the mix's weights give the figure per request of the mix).
 Printed: instructions per request (all and per kind) and the wall time per request without
 valgrind in the same order (``--no-valgrind`` runs only that). Every answer is checked as in
 bench/load.py (case page, list, search table, redirect after saving); a wrong one stops the run.
@@ -25,6 +26,7 @@ bench/load.py (case page, list, search table, redirect after saving); a wrong on
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import os
 import random
@@ -43,7 +45,6 @@ import _load_env  # noqa: E402
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KINDS = ("case", "list", "search", "write")
 MIX = ((0.6, "case"), (0.8, "list"), (0.9, "search"), (1.0, "write"))
-OUT_RE = re.compile(r"^(?:==\d+== )?Collected : (\d+)", re.M)
 
 
 def _environ(method: str, path: str, cookie: str, body: bytes = b"", **headers) -> dict:
@@ -152,7 +153,7 @@ def requests(users: list[dict], total: int, seed: int, only: str | None, today: 
         )
         return _environ("POST", f"/faelle/{case}/gespraeche/neu/", user["cookie"], body.encode())
 
-    return [(kind, (lambda p=p: environ(*p))) for p in plan for kind in [p[0]]]
+    return [(entry[0], functools.partial(environ, *entry)) for entry in plan]
 
 
 def check(kind: str, status: int, headers, body: str) -> None:
@@ -178,6 +179,7 @@ def run(args) -> None:
     from django.utils import timezone
 
     from wegweiser.wsgi import application  # as gunicorn loads it
+
     users = prepare(application, args.users, args.cases_per_user, args.seed)
     connection.close()  # the requests open their own, as a worker does
     today = timezone.localdate().strftime("%d.%m.%Y")
@@ -200,13 +202,12 @@ def run(args) -> None:
             subprocess.run(
                 [control, "-i", "off", str(os.getpid())], check=True, capture_output=True
             )
-            out = subprocess.run(
+            # a dump named after the kind and the number of requests (read by summarise)
+            subprocess.run(
                 [control, "-d", f"WW_{kind}_{len(todo)}", str(os.getpid())],
                 check=True,
                 capture_output=True,
-                text=True,
             )
-            del out
     elif args.cprofile:
         import cProfile
 
