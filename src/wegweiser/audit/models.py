@@ -18,6 +18,7 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # the index (actor, at) serves every lookup by actor
     )
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -30,6 +31,7 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # the index (kreis, at) serves every lookup by county
     )
     # The person the entry is about, so that the log can be filtered by person (and redacted).
     client_uuid = models.UUIDField(null=True, blank=True, db_index=True)
