@@ -160,3 +160,21 @@ def test_timestamps_are_read_as_django_reads_them(alice):
             assert value.microsecond == expected.microsecond
     alice.refresh_from_db()
     assert alice.date_joined.tzinfo is dt.UTC
+
+
+def test_the_wsgi_application_leaves_its_loaded_objects_to_reference_counting():
+    """A server process that loads ``wegweiser.wsgi`` freezes the objects of the loaded
+    application out of the cyclic collector and collects the youngest generation after 20,000
+    new objects instead of 700 (docs/entwicklung.md)."""
+    env = {**os.environ, "WEGWEISER_DEBUG": "1", "PYTHONPATH": str(SRC)}
+    env.pop("WEGWEISER_TESTING", None)
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import gc, json; import wegweiser.wsgi as w; "
+        "print(json.dumps([gc.get_threshold()[0], gc.get_freeze_count() > 10000, "
+        "callable(w.application)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [20_000, True, True]
