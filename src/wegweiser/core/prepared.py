@@ -82,6 +82,8 @@ class PreparedRead:
                 compiled = self._compiled.get(using, _MISSING)
                 if compiled is _MISSING:
                     compiled = self._compiled[using] = self._compile(using)
+        if self._lists:
+            values = {n: list(v) if n in self._lists else v for n, v in values.items()}
         if compiled is None or not self._fits(values):
             return list(self.build(**values).using(using))
         connection = connections[using]
@@ -89,7 +91,6 @@ class PreparedRead:
         for name, index, field, positions in compiled.slots:
             given = values[name]
             if index is not None:
-                given = list(given)
                 given = given[index] if index < len(given) else given[-1]
             value = field.get_db_prep_value(given, connection, prepared=False)
             for position in positions:
