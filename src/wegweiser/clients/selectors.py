@@ -115,16 +115,15 @@ _ROW_COLUMNS = (
 # up to this many cases (core.prepared.ListOf); a longer list is read with the plain queryset.
 PAGE_ROWS = 50
 
+# A consent in force that covers the processing (the list's consent mark).
+_COVERS_PROCESSING = Q(withdrawn_on__isnull=True, covers_processing=True)
+
 _CASE_ROWS = PreparedRead(
     lambda ids: (
         Case.objects.filter(pk__in=ids)
         .annotate(
             has_consent=Exists(
-                Consent.objects.filter(
-                    client_id=OuterRef("client_id"),
-                    withdrawn_on__isnull=True,
-                    covers_processing=True,
-                )
+                Consent.objects.filter(_COVERS_PROCESSING, client_id=OuterRef("client_id"))
             )
         )
         .values_list(*_ROW_COLUMNS, "has_consent")
@@ -133,7 +132,7 @@ _CASE_ROWS = PreparedRead(
 )
 _CONSENTED = PreparedRead(
     lambda client_ids: Consent.objects.filter(
-        client_id__in=client_ids, withdrawn_on__isnull=True, covers_processing=True
+        _COVERS_PROCESSING, client_id__in=client_ids
     ).values_list("client_id", flat=True),
     client_ids=ListOf(Consent._meta.get_field("client"), PAGE_ROWS),
 )

@@ -17,23 +17,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
 
-
-def _volunteers(user) -> bool:
-    from wegweiser.volunteers import rules
-
-    return rules.can_read(user)
-
-
-def _figures(user) -> bool:
-    from wegweiser.statistics import rules
-
-    return rules.can_view(user)
-
-
-def _funding(user) -> bool:
-    from wegweiser.funding import rules
-
-    return rules.can_view(user)
+from wegweiser.funding import rules as funding_rules
+from wegweiser.statistics import rules as figure_rules
+from wegweiser.volunteers import rules as volunteer_rules
 
 
 @dataclass(frozen=True)
@@ -65,9 +51,14 @@ MAIN_NAV: tuple[NavItem, ...] = (
         "directory:service_list",
         lambda u: u.does_casework or u.has_county_overview or u.is_county_admin or u.is_state_user,
     ),
-    NavItem("volunteers", gettext_noop("Volunteers"), "volunteers:volunteer_list", _volunteers),
-    NavItem("figures", gettext_noop("Figures"), "statistics:dashboard", _figures),
-    NavItem("funding", gettext_noop("Funding"), "funding:home", _funding),
+    NavItem(
+        "volunteers",
+        gettext_noop("Volunteers"),
+        "volunteers:volunteer_list",
+        volunteer_rules.can_read,
+    ),
+    NavItem("figures", gettext_noop("Figures"), "statistics:dashboard", figure_rules.can_view),
+    NavItem("funding", gettext_noop("Funding"), "funding:home", funding_rules.can_view),
     NavItem(
         "users", gettext_noop("Users"), "accounts_admin:user_list", lambda u: u.is_county_admin
     ),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_noop
 
 from wegweiser.clients.choices import FieldOfAction
 from wegweiser.clients.languages import language_label
+from wegweiser.core import navigation
 
 register = template.Library()
 
@@ -158,6 +159,4 @@ def changed_fields(entry) -> str:
 @register.simple_tag(takes_context=True)
 def main_nav(context):
     """The main navigation of base.html for the logged-in user, the view's ``nav`` marked."""
-    from wegweiser.core.navigation import main_nav as render
-
-    return render(context["user"], context.get("nav"))
+    return navigation.main_nav(context["user"], context.get("nav"))
